@@ -153,6 +153,20 @@ func TestEveryRowIsComplete(t *testing.T) {
 	}
 }
 
+// TestASCIINameFoldsLikeName keeps the generator's ASCII spelling and Fold in
+// agreement: both must drop the same accents and spell the same letters.
+func TestASCIINameFoldsLikeName(t *testing.T) {
+	t.Parallel()
+	ascii := regexp.MustCompile(`^[\x20-\x7E]+$`)
+	for _, d := range All() {
+		if d.ASCIIName == "" {
+			continue
+		}
+		assert.Regexp(t, ascii, d.ASCIIName)
+		assert.Equal(t, Fold(d.Name), Fold(d.ASCIIName), "%s (%s)", d.Name, d.UID)
+	}
+}
+
 func TestFamousDestinationsPresent(t *testing.T) {
 	t.Parallel()
 	have := map[string]bool{}
@@ -226,4 +240,15 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatalf("%d rows", len(ds))
 		}
 	}
+}
+
+// TestEmbeddedGzipIsByteStable checks the header carries no name or time, which
+// would make every regeneration differ.
+func TestEmbeddedGzipIsByteStable(t *testing.T) {
+	t.Parallel()
+	zr, err := gzip.NewReader(bytes.NewReader(embedded))
+	require.NoError(t, err)
+	assert.Empty(t, zr.Name)
+	assert.Empty(t, zr.Comment)
+	assert.True(t, zr.ModTime.IsZero(), "mtime %v", zr.ModTime)
 }

@@ -53,7 +53,7 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'destina
 
 // candidateUID renders HMAC-SHA256(UID_KEY, "<geonameid>:<attempt>") as UID_LEN
 // base62 digits. Attempt 0 is tried first; a collision moves on to attempt 1, 2, ...
-export function candidateUID(geonameId, attempt) {
+function candidateUID(geonameId, attempt) {
   const mac = createHmac('sha256', UID_KEY).update(`${geonameId}:${attempt}`).digest();
   let n = mac.readBigUInt64BE(0);
   let s = '';
