@@ -1,0 +1,96 @@
+// Package cachepolicy is the one table that says how every route may be
+// cached: by browsers, by CloudFront and by any proxy in between. The HTTP
+// middleware applies it and the deploy tests check the CDN against it.
+package cachepolicy
+
+import "time"
+
+// Class is a caching behaviour shared by a group of routes.
+type Class int
+
+// The cache classes of DESIGN.md §4.
+const (
+	// Unclassified is the zero value: a route missing from the table.
+	Unclassified Class = iota
+	// PublicPage is HTML any visitor may see: cached by the CDN, revalidated
+	// by ETag, served stale while the origin is slow or down. Never carries
+	// Set-Cookie.
+	PublicPage
+	// PublicShort is a small public fragment or file that changes often.
+	PublicShort
+	// Immutable is a fingerprinted asset: its URL changes with its content.
+	Immutable
+	// Private is personal or live data: never stored anywhere.
+	Private
+	// Operational is health and metrics: never cached, never indexed.
+	Operational
+)
+
+// Policy is the full set of caching facts for a class.
+type Policy struct {
+	Class        Class
+	Name         string
+	CacheControl string
+	// Public reports whether shared caches may store the response; such a
+	// response must never set a cookie.
+	Public bool
+	// ETag reports whether responses get a strong ETag and 304 answers.
+	ETag bool
+	// BrowserTTL and CDNTTL are max-age and s-maxage, zero when not cached.
+	BrowserTTL, CDNTTL time.Duration
+}
+
+var policies = map[Class]Policy{
+	PublicPage: {
+		Class: PublicPage, Name: "public-page", Public: true, ETag: true,
+		CacheControl: "public, max-age=60, s-maxage=600, stale-while-revalidate=86400, stale-if-error=86400",
+		BrowserTTL:   60 * time.Second, CDNTTL: 600 * time.Second,
+	},
+	PublicShort: {
+		Class: PublicShort, Name: "public-short", Public: true, ETag: true,
+		CacheControl: "public, max-age=60, s-maxage=300, stale-if-error=3600",
+		BrowserTTL:   60 * time.Second, CDNTTL: 300 * time.Second,
+	},
+	Immutable: {
+		Class: Immutable, Name: "immutable", Public: true,
+		CacheControl: "public, max-age=31536000, immutable",
+		BrowserTTL:   365 * 24 * time.Hour, CDNTTL: 365 * 24 * time.Hour,
+	},
+	Private: {
+		Class: Private, Name: "private", CacheControl: "private, no-store",
+	},
+	Operational: {
+		Class: Operational, Name: "operational", CacheControl: "no-store",
+	},
+}
+
+// Routes maps every route pattern of the router (chi syntax, method first)
+// to its class. A route missing here fails the cacheability test.
+var Routes = map[string]Class{
+	"GET /":                     PublicPage,
+	"GET /terms":                PublicPage,
+	"GET /privacy":              PublicPage,
+	"GET /assets/*":             Immutable,
+	"GET /healthz":              Operational,
+	"GET /readyz":               Operational,
+	"GET /metrics":              Operational,
+	"GET /destinations/suggest": PublicShort,
+}
+
+// For returns the policy of a class; Unclassified behaves as Private, the
+// safe default for anything not yet in the table (errors, 404s).
+func For(c Class) Policy {
+	if p, ok := policies[c]; ok {
+		return p
+	}
+	return policies[Private]
+}
+
+// Lookup returns the class of a route pattern ("GET /hotels/{id}/{slug}").
+// HEAD shares its GET route's class.
+func Lookup(method, pattern string) Class {
+	if method == "HEAD" {
+		method = "GET"
+	}
+	return Routes[method+" "+pattern]
+}

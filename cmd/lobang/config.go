@@ -1,0 +1,270 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"lobang/db"
+)
+
+// Config is Lobang's whole configuration, read from LOBANG_* variables and
+// validated once at start.
+type Config struct {
+	Addr            string         // LOBANG_ADDR: listen address
+	BaseURL         *url.URL       // LOBANG_BASE_URL: public origin
+	MySQLDSN        string         // LOBANG_MYSQL_DSN: empty starts the embedded stack
+	RedisURL        string         // LOBANG_REDIS_URL: empty starts the embedded stack
+	RedisPrefix     string         // LOBANG_REDIS_PREFIX: prepended to every key
+	SessionKeys     [][]byte       // LOBANG_SESSION_KEYS: newest first, each ≥ 32 bytes
+	SimProfile      string         // LOBANG_SIM_PROFILE: realistic|demo|test
+	SimAddr         string         // LOBANG_SIM_ADDR: where `lobang suppliersim` listens
+	Suppliers       []Supplier     // LOBANG_SUPPLIERS: name=baseURL,…
+	LogFormat       string         // LOBANG_LOG_FORMAT: json|text
+	LogLevel        string         // LOBANG_LOG_LEVEL: debug|info|warn|error
+	TrustedProxies  []netip.Prefix // LOBANG_TRUSTED_PROXIES: CIDRs
+	MetricsToken    string         // LOBANG_METRICS_TOKEN
+	DrainDelay      time.Duration  // LOBANG_DRAIN_DELAY: wait after readiness turns false
+	ShutdownTimeout time.Duration  // LOBANG_SHUTDOWN_TIMEOUT: in-flight requests' grace
+
+	baseURLDefault bool // BaseURL was derived from Addr, so it follows the bound port
+}
+
+// Supplier is one configured supplier API.
+type Supplier struct {
+	Name    string
+	BaseURL *url.URL
+}
+
+// Embedded reports whether the configuration asks for the embedded stack.
+func (c Config) Embedded() bool { return c.MySQLDSN == "" && c.RedisURL == "" }
+
+// String describes the configuration without any secret.
+func (c Config) String() string {
+	return fmt.Sprintf("addr=%s base_url=%s embedded=%t suppliers=%d log=%s/%s trusted_proxies=%d",
+		c.Addr, c.BaseURL, c.Embedded(), len(c.Suppliers), c.LogFormat, c.LogLevel, len(c.TrustedProxies))
+}
+
+// LogValue keeps secrets out of structured logs.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// configError names the variable that is wrong.
+type configError struct {
+	name string
+	msg  string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+func bad(name, format string, args ...any) error {
+	return &configError{name: name, msg: fmt.Sprintf(format, args...)}
+}
+
+// loadConfig reads and validates the configuration. Every error names the
+// variable at fault and never echoes a secret value.
+func loadConfig(getenv func(string) string) (Config, error) {
+	var errs []error
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:         get("LOBANG_ADDR", ":8080"),
+		MySQLDSN:     get("LOBANG_MYSQL_DSN", ""),
+		RedisURL:     get("LOBANG_REDIS_URL", ""),
+		RedisPrefix:  get("LOBANG_REDIS_PREFIX", ""),
+		SimAddr:      get("LOBANG_SIM_ADDR", ":8081"),
+		MetricsToken: get("LOBANG_METRICS_TOKEN", ""),
+	}
+
+	if err := checkAddr(c.Addr); err != nil {
+		errs = append(errs, bad("LOBANG_ADDR", "%v", err))
+	}
+	if err := checkAddr(c.SimAddr); err != nil {
+		errs = append(errs, bad("LOBANG_SIM_ADDR", "%v", err))
+	}
+
+	base := get("LOBANG_BASE_URL", "")
+	if base == "" {
+		base = "http://" + localHost(c.Addr)
+		c.baseURLDefault = true
+	}
+	u, err := url.Parse(base)
+	switch {
+	case err != nil:
+		errs = append(errs, bad("LOBANG_BASE_URL", "not a URL"))
+	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "":
+		errs = append(errs, bad("LOBANG_BASE_URL", "must be an origin such as https://www.example.com (scheme and host, no path)"))
+	default:
+		u.Path = ""
+		c.BaseURL = u
+	}
+
+	if (c.MySQLDSN == "") != (c.RedisURL == "") {
+		if c.MySQLDSN == "" {
+			errs = append(errs, bad("LOBANG_MYSQL_DSN", "must be set together with LOBANG_REDIS_URL (leave both empty for the embedded dev stack)"))
+		} else {
+			errs = append(errs, bad("LOBANG_REDIS_URL", "must be set together with LOBANG_MYSQL_DSN (leave both empty for the embedded dev stack)"))
+		}
+	}
+	if c.MySQLDSN != "" {
+		if _, err := db.ParseDSN(c.MySQLDSN); err != nil {
+			errs = append(errs, bad("LOBANG_MYSQL_DSN", "not a valid DSN such as user:password@tcp(host:3306)/lobang"))
+		}
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			errs = append(errs, bad("LOBANG_REDIS_URL", "not a valid URL such as redis://host:6379/0"))
+		}
+	}
+
+	keys, err := parseSessionKeys(getenv("LOBANG_SESSION_KEYS"))
+	if err != nil {
+		errs = append(errs, bad("LOBANG_SESSION_KEYS", "%v", err))
+	}
+	c.SessionKeys = keys
+	if len(keys) == 0 && !c.Embedded() && err == nil {
+		errs = append(errs, bad("LOBANG_SESSION_KEYS", "required with real servers: one or more comma-separated keys of at least 32 bytes"))
+	}
+
+	c.SimProfile = get("LOBANG_SIM_PROFILE", "demo")
+	if c.SimProfile != "realistic" && c.SimProfile != "demo" && c.SimProfile != "test" {
+		errs = append(errs, bad("LOBANG_SIM_PROFILE", "must be realistic, demo or test"))
+	}
+
+	c.Suppliers, err = parseSuppliers(getenv("LOBANG_SUPPLIERS"))
+	if err != nil {
+		errs = append(errs, bad("LOBANG_SUPPLIERS", "%v", err))
+	}
+
+	c.LogFormat = get("LOBANG_LOG_FORMAT", "json")
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, bad("LOBANG_LOG_FORMAT", "must be json or text"))
+	}
+	c.LogLevel = get("LOBANG_LOG_LEVEL", "info")
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, bad("LOBANG_LOG_LEVEL", "must be debug, info, warn or error"))
+	}
+
+	for cidr := range strings.SplitSeq(getenv("LOBANG_TRUSTED_PROXIES"), ",") {
+		cidr = strings.TrimSpace(cidr)
+		if cidr == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			errs = append(errs, bad("LOBANG_TRUSTED_PROXIES", "%q is not a CIDR such as 10.0.0.0/8", cidr))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+
+	c.DrainDelay, err = parseDuration(get("LOBANG_DRAIN_DELAY", "0s"), 0, 5*time.Minute)
+	if err != nil {
+		errs = append(errs, bad("LOBANG_DRAIN_DELAY", "%v", err))
+	}
+	c.ShutdownTimeout, err = parseDuration(get("LOBANG_SHUTDOWN_TIMEOUT", "25s"), time.Second, 10*time.Minute)
+	if err != nil {
+		errs = append(errs, bad("LOBANG_SHUTDOWN_TIMEOUT", "%v", err))
+	}
+	return c, errors.Join(errs...)
+}
+
+func checkAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (for example :8080)", addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no valid port (0-65535)", addr)
+	}
+	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, " /") {
+		return fmt.Errorf("%q has an invalid host", addr)
+	}
+	return nil
+}
+
+func localHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// parseSessionKeys reads comma-separated keys given as hex, base64 or raw
+// text; each must hold at least 32 bytes. The values are never echoed.
+func parseSessionKeys(v string) ([][]byte, error) {
+	var keys [][]byte
+	for i, raw := range strings.Split(v, ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		key := []byte(raw)
+		if b, err := hex.DecodeString(raw); err == nil {
+			key = b
+		} else if b, err := base64.StdEncoding.DecodeString(raw); err == nil {
+			key = b
+		}
+		if len(key) < 32 {
+			return nil, fmt.Errorf("key %d is %d bytes; each key needs at least 32 (for example 64 hex characters)", i+1, len(key))
+		}
+		keys = append(keys, key)
+	}
+	return keys, nil
+}
+
+func parseSuppliers(v string) ([]Supplier, error) {
+	var out []Supplier
+	seen := map[string]bool{}
+	for pair := range strings.SplitSeq(v, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		name, raw, ok := strings.Cut(pair, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("%q is not name=baseURL", pair)
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("supplier %s: %q is not an http(s) URL", name, raw)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("supplier %s listed twice", name)
+		}
+		seen[name] = true
+		out = append(out, Supplier{Name: name, BaseURL: u})
+	}
+	return out, nil
+}
+
+func parseDuration(v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 5s", v)
+	}
+	if d < lo || d > hi {
+		return 0, fmt.Errorf("%s is outside %s–%s", d, lo, hi)
+	}
+	return d, nil
+}

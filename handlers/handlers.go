@@ -1,0 +1,96 @@
+// Package handlers is Lobang's HTTP layer: the route table, middleware and
+// one small file per resource. It knows HTTP; it hands real work to the
+// stores and services it is given and renders views.
+package handlers
+
+import (
+	"database/sql"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"sync"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public origin; an https scheme turns on HSTS and
+	// secure cookies.
+	BaseURL *url.URL
+	// TrustedProxies are the networks whose forwarding headers are believed.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	// ImageOrigins are extra origins pages may load images from (suppliers'
+	// image hosts).
+	ImageOrigins []string
+	// Attribution is the data attribution sentence shown in every footer.
+	Attribution string
+}
+
+// Deps are the services the handlers use.
+type Deps struct {
+	DB      *sql.DB
+	Redis   redis.UniversalClient
+	Log     *slog.Logger
+	Metrics *prometheus.Registry
+	Config  Config
+}
+
+// Handler holds every dependency of the HTTP layer.
+type Handler struct {
+	db      *sql.DB
+	redis   redis.UniversalClient
+	log     *slog.Logger
+	cfg     Config
+	metrics *metrics
+	csp     string
+
+	ready     atomic.Bool
+	drainOnce sync.Once
+	drain     chan struct{}
+}
+
+// New builds the HTTP layer. It starts not ready: call SetReady once the
+// process can serve traffic.
+func New(d Deps) *Handler {
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	h := &Handler{
+		db:      d.DB,
+		redis:   d.Redis,
+		log:     d.Log,
+		cfg:     d.Config,
+		metrics: newMetrics(d.Metrics),
+		drain:   make(chan struct{}),
+	}
+	h.csp = contentSecurityPolicy(d.Config.ImageOrigins)
+	return h
+}
+
+// Attach hands the handlers their backends once they are up; the process
+// listens (and answers /healthz) before that.
+func (h *Handler) Attach(pool *sql.DB, rdb redis.UniversalClient) {
+	h.db, h.redis = pool, rdb
+}
+
+// SetReady turns readiness (/readyz) on or off.
+func (h *Handler) SetReady(ready bool) { h.ready.Store(ready) }
+
+// Drain marks the instance as going away: readiness turns false at once and
+// long-lived streams are told to reconnect (to another instance).
+func (h *Handler) Drain() {
+	h.ready.Store(false)
+	h.drainOnce.Do(func() { close(h.drain) })
+}
+
+// Draining is closed when the instance has started to shut down.
+func (h *Handler) Draining() <-chan struct{} { return h.drain }
+
+func (h *Handler) secure() bool {
+	return h.cfg.BaseURL != nil && h.cfg.BaseURL.Scheme == "https"
+}

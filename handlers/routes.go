@@ -1,0 +1,55 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"lobang/assets"
+	"lobang/cachepolicy"
+)
+
+// Routes returns the whole route table wrapped in the middleware stack.
+// Every route is registered through route(), which refuses a pattern the
+// cache-class table does not know.
+func (h *Handler) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(h.defaultCache, middleware.GetHead)
+	r.NotFound(h.notFoundHandler)
+	r.MethodNotAllowed(h.methodNotAllowed)
+
+	get := func(pattern string, fn http.HandlerFunc) { h.route(r, http.MethodGet, pattern, fn) }
+
+	get("/", h.HomePage)
+	get("/terms", h.TermsPage)
+	get("/privacy", h.PrivacyPage)
+	get("/assets/*", assets.Handler().ServeHTTP)
+
+	get("/healthz", h.Healthz)
+	get("/readyz", h.Readyz)
+	get("/metrics", h.Metrics)
+
+	// Cross-origin protection wraps the whole router: a cross-site POST (or
+	// any other unsafe method) to any path is refused with 403. The outer
+	// middleware runs first so that refusals, 404s and panics are logged and
+	// carry the security headers too.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(h.crossOriginDenied))
+	var app http.Handler = cop.Handler(r)
+	for _, mw := range []func(http.Handler) http.Handler{h.accessLog, h.securityHeaders, h.recoverPanic, h.clientIP, h.requestID} {
+		app = mw(app)
+	}
+	return app
+}
+
+// route registers fn under method and pattern with the cache policy the
+// table assigns to it; an unclassified route is a programming error.
+func (h *Handler) route(r chi.Router, method, pattern string, fn http.HandlerFunc) {
+	class := cachepolicy.Lookup(method, pattern)
+	if class == cachepolicy.Unclassified {
+		panic(fmt.Sprintf("route %s %s has no cache class in cachepolicy.Routes", method, pattern))
+	}
+	r.With(h.cachePolicy(cachepolicy.For(class)), h.measure(pattern)).Method(method, pattern, fn)
+}
