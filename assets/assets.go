@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"lobang"
@@ -120,11 +121,12 @@ func URL(name string) string {
 	return Prefix + f.fingerprint
 }
 
-// Names lists the logical names of every static file, for tests and tools.
+// Names lists the logical names of every static file, sorted, for tests and tools.
 func Names() []string {
 	names := make([]string, 0, len(reg.byName))
 	for n := range reg.byName {
 		names = append(names, n)
 	}
+	slices.Sort(names)
 	return names
 }

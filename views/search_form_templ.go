@@ -371,7 +371,7 @@ func SearchBox(f SearchForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</div><fieldset class=\"children search__children\" data-testid=\"field-children\" aria-describedby=\"children-hint\"><legend class=\"field__label\">Children <span class=\"field__hint-inline\">ages, per room</span></legend><p class=\"field__hint\" id=\"children-hint\">The same in every room. Leave unused ones at “—”.</p><div class=\"children__ages\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</div><fieldset class=\"children search__children\" data-testid=\"field-children\" aria-describedby=\"children-hint\"><legend class=\"field__label\">Children <span class=\"field__hint-inline\">ages, per room</span></legend><p class=\"field__hint\" id=\"children-hint\">The same in every room. Leave unused ones at\u00a0“—”.</p><div class=\"children__ages\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

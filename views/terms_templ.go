@@ -10,7 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 // legalUpdated is the date shown on the terms and the privacy notice; change it with the text.
-const legalUpdated = "26 November 2025"
+const legalUpdated = "26 November 2026"
 
 // TermsPage is /terms: the terms of use, in plain language.
 func TermsPage(v Static) templ.Component {
