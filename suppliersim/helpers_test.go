@@ -55,7 +55,7 @@ func newEnv(t *testing.T, mod func(*Config)) *testEnv {
 	return &testEnv{sim: s, srv: srv}
 }
 
-var client = &http.Client{Timeout: 10 * time.Second}
+var client = &http.Client{Timeout: 60 * time.Second}
 
 func (e *testEnv) get(t *testing.T, path string, q url.Values) (int, http.Header, []byte) {
 	t.Helper()
