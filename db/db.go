@@ -87,6 +87,9 @@ func ParseDSN(dsn string) (*mysql.Config, error) {
 	if _, ok := cfg.Params["time_zone"]; !ok {
 		cfg.Params["time_zone"] = "'+00:00'"
 	}
+	// Interpolate arguments client-side: one round trip per statement
+	// instead of prepare, execute and close.
+	cfg.InterpolateParams = true
 	if cfg.Collation == "" {
 		cfg.Collation = "utf8mb4_unicode_ci"
 	}

@@ -13,6 +13,7 @@ import (
 
 	"lobang/db"
 	"lobang/db/dbtest"
+	"lobang/destinations"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -107,4 +108,44 @@ func TestRedisPrefixIsolation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "v", got)
 	assert.Contains(t, prefix, "testredisprefixisolation")
+}
+
+func TestSeedDestinations(t *testing.T) {
+	pool := dbtest.MySQL(t)
+	ctx := context.Background()
+	all := destinations.All()
+	_, _, real := dbtest.Servers(t)
+	if !real {
+		all = all[:1000] // the embedded server indexes slowly; real servers take them all
+	}
+	n, err := db.SeedDestinations(ctx, pool, all)
+	require.NoError(t, err)
+	assert.Equal(t, len(all), n)
+	again, err := db.SeedDestinations(ctx, pool, all)
+	require.NoError(t, err)
+	assert.Zero(t, again, "a second seed changes nothing")
+
+	sg, err := db.GetDestination(ctx, pool, "i8gS")
+	require.NoError(t, err)
+	assert.Equal(t, "Singapore", sg.Name)
+	assert.Equal(t, "Asia/Singapore", sg.TimeZone)
+	_, err = db.EnsureDestination(ctx, pool, "7OrW")
+	require.NoError(t, err)
+	zu, err := db.GetDestination(ctx, pool, "7OrW")
+	require.NoError(t, err)
+	assert.Equal(t, "Zürich", zu.Name, "utf8mb4 round trip")
+
+	_, err = db.GetDestination(ctx, pool, "nope")
+	require.ErrorIs(t, err, db.ErrNotFound)
+
+	// A destination outside the seeded set is added on demand.
+	last := destinations.All()[len(destinations.All())-1]
+	got, err := db.EnsureDestination(ctx, pool, last.UID)
+	require.NoError(t, err)
+	assert.Equal(t, last.Name, got.Name)
+	stored, err := db.GetDestination(ctx, pool, last.UID)
+	require.NoError(t, err)
+	assert.Equal(t, last.GeoNameID, stored.GeoNameID)
+	_, err = db.EnsureDestination(ctx, pool, "zzzzzz")
+	require.ErrorIs(t, err, db.ErrNotFound)
 }

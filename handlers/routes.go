@@ -15,6 +15,11 @@ import (
 // Every route is registered through route(), which refuses a pattern the
 // cache-class table does not know.
 func (h *Handler) Routes() http.Handler {
+	return h.wrap(h.router())
+}
+
+// router builds the route table itself.
+func (h *Handler) router() chi.Router {
 	r := chi.NewRouter()
 	r.Use(h.defaultCache, middleware.GetHead)
 	r.NotFound(h.notFoundHandler)
@@ -30,7 +35,12 @@ func (h *Handler) Routes() http.Handler {
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)
 	get("/metrics", h.Metrics)
+	return r
+}
 
+// wrap puts the router behind cross-origin protection and the outer
+// middleware.
+func (h *Handler) wrap(r http.Handler) http.Handler {
 	// Cross-origin protection wraps the whole router: a cross-site POST (or
 	// any other unsafe method) to any path is refused with 403. The outer
 	// middleware runs first so that refusals, 404s and panics are logged and

@@ -27,7 +27,7 @@ const usage = `usage: lobang [command]
 
 commands:
   serve          run the web server (default)
-  migrate up     apply pending database migrations
+  migrate up     apply pending database migrations and load reference data
   migrate status list migrations and whether they are applied
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
   help           show this help

@@ -25,6 +25,10 @@ import (
 // attribution credits the open data every page shows (footer).
 const attribution = destinations.Attribution + " " + destinations.TimeZoneAttribution
 
+// embeddedSeedDestinations is how many destinations the dev stack loads at
+// start.
+const embeddedSeedDestinations = 2000
+
 // testHookHandler, when set by a test, wraps the application handler (for
 // example to add a deliberately slow route). Always nil in production.
 var testHookHandler func(http.Handler) http.Handler
@@ -75,6 +79,13 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (*backends,
 		if _, err := db.MigrateUp(ctx, pool, log); err != nil {
 			b.shutdown()
 			return nil, fmt.Errorf("migrate embedded database: %w", err)
+		}
+		// The embedded server indexes slowly: seed the most populous places
+		// now; any other destination is added when first used.
+		all := destinations.All()
+		if _, err := db.SeedDestinations(ctx, pool, all[:min(len(all), embeddedSeedDestinations)]); err != nil {
+			b.shutdown()
+			return nil, fmt.Errorf("seed embedded database: %w", err)
 		}
 	}
 	return b, nil
@@ -228,6 +239,11 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger, args []string, s
 			return err
 		}
 		fmt.Fprintf(stdout, "applied %d migration steps\n", n)
+		seeded, err := db.SeedDestinations(ctx, pool, destinations.All())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "loaded %d destinations\n", seeded)
 		return nil
 	}
 	states, err := db.MigrationStatus(ctx, pool)

@@ -1,6 +1,6 @@
 -- Real places customers search for, loaded from the committed GeoNames data.
 CREATE TABLE IF NOT EXISTS destinations (
-	uid VARCHAR(8) NOT NULL,
+	uid VARCHAR(8) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
 	geoname_id INT NOT NULL,
 	name VARCHAR(200) NOT NULL,
 	ascii_name VARCHAR(200) NOT NULL,
