@@ -287,6 +287,10 @@ func (s *Sim) ascendaBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref, ok := s.k.parseAscendaKey(req.Key)
+	if ok { // a sealed key is ours, but its dates may have passed since it was issued
+		_, err := parseStay(ref.stay.checkin.Format(time.DateOnly), ref.stay.checkout().Format(time.DateOnly), s.now())
+		ok = err == nil && validOccupancy(ref.occ) == nil
+	}
 	if !ok {
 		ascendaError(w, http.StatusBadRequest, "invalid_key", "key is unknown or malformed")
 		return

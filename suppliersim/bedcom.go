@@ -324,6 +324,9 @@ func (s *Sim) parseBedcomRateKey(key string) (*supplierHotel, int, int, stay, oc
 	if errors.Join(err1, err2, err3, err4, err5) != nil || len(o) != 3 || !out.After(in) || out.Sub(in) > 30*24*time.Hour {
 		return fail()
 	}
+	if _, err := parseStay(in.Format(time.DateOnly), out.Format(time.DateOnly), s.now()); err != nil {
+		return fail()
+	}
 	sl, ok := s.k.parseBedcomCode(code)
 	sh, ok := s.w.supplierHotel(Bedcom, sl, ok)
 	if !ok || ri < 0 || ri >= len(sh.hotel.rooms) || pi < 0 || pi >= len(sh.hotel.rooms[ri].plans) {
