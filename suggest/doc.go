@@ -21,12 +21,14 @@
 //  2. typo-free: every query word is a true prefix of a word (+10);
 //  3. everything else (at least one word matched only through a typo).
 //
-// Within a tier the score adds, per query word, 1.25 for a whole word, 1.0 for
-// a prefix, 0.75 for one edit and 0.5 for two (half as much when the word
-// matched the context rather than the name); 0.125 per decade of popularity
-// (log10, so 100× the population is worth 0.25); and up to 0.1 for covering
-// all words of the name. Ties keep insertion order, which for destinations is
-// most populous first.
+// Within a tier the score adds, per query word, 1.0 for a prefix (1.25 when
+// a query word of four or more letters is the whole word), 0.75 for a whole
+// word one edit away and 0.5 for two (0.15 less when only the start of the
+// word is that close), all halved when the word matched the context rather
+// than the name; 0.125 per decade of popularity (log10, so 100× the
+// population is worth 0.25); up to 0.1 for covering all words of the name;
+// and 0.1 when the name starts with the query. Ties keep insertion order,
+// which for destinations is most populous first.
 //
 // # Data structure
 //

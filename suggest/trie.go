@@ -5,11 +5,26 @@ import "slices"
 // noToken marks a trie node at which no word ends.
 const noToken = -1
 
-// trieNode is one node of the word trie: its outgoing edges sorted by rune
-// and the id of the word ending here, if any.
+// trieNode is one node of the word trie: its outgoing edges sorted by rune,
+// the id of the word ending here, if any, and the letters below it.
 type trieNode struct {
-	edges []trieEdge
-	token int32
+	edges   []trieEdge
+	token   int32
+	letters uint32 // letterBit of every rune on the edges below this node
+}
+
+// letterBit sorts a rune into one of 28 classes: a–z, digits, anything else.
+// A query letter whose class is absent below a node must be deleted or
+// substituted on every path through it, which bounds the fuzzy walk.
+func letterBit(r rune) uint32 {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return 1 << (r - 'a')
+	case r >= '0' && r <= '9':
+		return 1 << 26
+	default:
+		return 1 << 27
+	}
 }
 
 // trieEdge leads from a node to the child reached by one rune.
@@ -39,8 +54,14 @@ func (t *trie) child(n int32, r rune) (int32, bool) {
 
 // insert adds word with the given token id; the word must not be present.
 func (t *trie) insert(word []rune, token int32) {
+	// below[k] holds the letters of word[k:], the runes under the node at depth k.
+	below := make([]uint32, len(word)+1)
+	for k := len(word) - 1; k >= 0; k-- {
+		below[k] = below[k+1] | letterBit(word[k])
+	}
 	n := int32(0)
-	for _, r := range word {
+	for k, r := range word {
+		t.nodes[n].letters |= below[k]
 		edges := t.nodes[n].edges
 		i, ok := slices.BinarySearchFunc(edges, r, func(e trieEdge, r rune) int { return int(e.r - r) })
 		if ok {
@@ -111,7 +132,11 @@ func (t *trie) fuzzy(q []rune, maxDist int, dst []fuzzyHit) []fuzzyHit {
 		stride: m + 1,
 		cells:  make([]uint8, depth*(m+1)),
 		path:   make([]rune, depth),
+		qbits:  make([]uint32, m),
 		hits:   dst,
+	}
+	for j, r := range q {
+		w.qbits[j] = letterBit(r)
 	}
 	far := uint8(maxDist + 1)
 	for i := range w.cells {
@@ -135,6 +160,7 @@ type fuzzyWalk struct {
 	stride int     // cells per row: len(q)+1
 	cells  []uint8 // row i (a path of i runes) at cells[i*stride:]
 	path   []rune
+	qbits  []uint32 // letterBit of each query rune
 	hits   []fuzzyHit
 	stack  []int32
 	toks   []int32
@@ -170,17 +196,6 @@ func (w *fuzzyWalk) visit(n int32, r rune, i int, best int) {
 		rowMin = min(rowMin, v)
 	}
 	best = min(best, int(row[m]))
-	if int(rowMin) > d {
-		// No longer path can come closer; if a prefix above was close
-		// enough, every word below still starts within the distance.
-		if best <= d {
-			w.toks, w.stack = w.t.subtree(n, w.toks[:0], w.stack)
-			for _, tok := range w.toks {
-				w.hits = append(w.hits, fuzzyHit{token: tok, dist: best, whole: -1})
-			}
-		}
-		return
-	}
 	node := &w.t.nodes[n]
 	if node.token != noToken && best <= d {
 		whole := int(row[m])
@@ -189,7 +204,37 @@ func (w *fuzzyWalk) visit(n int32, r rune, i int, best int) {
 		}
 		w.hits = append(w.hits, fuzzyHit{token: node.token, dist: best, whole: whole})
 	}
+	if int(rowMin) > d || w.bound(row, node.letters) > d {
+		// No longer path can come closer; if a prefix above was close
+		// enough, every word below still starts within the distance.
+		if best <= d {
+			w.toks = w.toks[:0]
+			for _, e := range node.edges {
+				w.toks, w.stack = w.t.subtree(e.child, w.toks, w.stack)
+			}
+			for _, tok := range w.toks {
+				w.hits = append(w.hits, fuzzyHit{token: tok, dist: best, whole: -1})
+			}
+		}
+		return
+	}
 	for _, e := range node.edges {
 		w.visit(e.child, e.r, i+1, best)
 	}
+}
+
+// bound is a lower bound of the distance of q to any path through the node
+// whose row this is and whose subtree holds letters: for each split of q,
+// the cell of the row plus one edit per remaining query rune whose letter
+// class never occurs below.
+func (w *fuzzyWalk) bound(row []uint8, letters uint32) int {
+	m := len(w.q)
+	b, absent := int(row[m]), 0
+	for j := m - 1; j >= 0 && absent < b; j-- {
+		if letters&w.qbits[j] == 0 {
+			absent++
+		}
+		b = min(b, int(row[j])+absent)
+	}
+	return b
 }
