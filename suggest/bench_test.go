@@ -36,6 +36,21 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 }
 
+// BenchmarkSuggestParallel runs the query mix from every core at once, as
+// the HTTP handler will; ns/op is then wall time per query across cores.
+func BenchmarkSuggestParallel(b *testing.B) {
+	ix := benchIndex(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			ix.Suggest(benchQueries[i%len(benchQueries)], 8)
+			i++
+		}
+	})
+}
+
 // BenchmarkSuggestLatency records every call's duration and reports the
 // 50th, 99th percentile and worst latency per query.
 func BenchmarkSuggestLatency(b *testing.B) {
