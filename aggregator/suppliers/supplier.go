@@ -167,8 +167,8 @@ type Offer struct {
 	// PayAtHotel is the part of Total payable at the hotel.
 	PayAtHotel Money
 	// Net is what the supplier charges us, when the dialect says (else zero).
-	Net   Money
-	Fees  []Fee
+	Net          Money
+	Fees         []Fee
 	Cancellation CancellationPolicy
 	// Key is the opaque token the supplier needs to re-check and book this
 	// offer (a room key, a rateKey, codes joined by the adapter).
