@@ -29,7 +29,8 @@ type Config struct {
 	SessionKeys     [][]byte       // LOBANG_SESSION_KEYS: newest first, each ≥ 32 bytes
 	SimProfile      string         // LOBANG_SIM_PROFILE: realistic|demo|test
 	SimAddr         string         // LOBANG_SIM_ADDR: where `lobang suppliersim` listens
-	Suppliers       []Supplier     // LOBANG_SUPPLIERS: name=baseURL,…
+	Suppliers       []Supplier     // LOBANG_SUPPLIERS: name=baseURL,…; empty runs the simulator in-process
+	FXURL           string         // LOBANG_FX_URL: exchange rates feed; defaults to the simulator's /fx
 	LogFormat       string         // LOBANG_LOG_FORMAT: json|text
 	LogLevel        string         // LOBANG_LOG_LEVEL: debug|info|warn|error
 	TrustedProxies  []netip.Prefix // LOBANG_TRUSTED_PROXIES: CIDRs
@@ -149,6 +150,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, bad("LOBANG_SUPPLIERS", "%v", err))
 	}
 
+	c.FXURL = get("LOBANG_FX_URL", "")
+	if c.FXURL != "" {
+		if u, err := url.Parse(c.FXURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, bad("LOBANG_FX_URL", "not an http(s) URL"))
+		}
+	} else if len(c.Suppliers) > 0 {
+		errs = append(errs, bad("LOBANG_FX_URL", "required when LOBANG_SUPPLIERS is set"))
+	}
+
 	c.LogFormat = get("LOBANG_LOG_FORMAT", "json")
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, bad("LOBANG_LOG_FORMAT", "must be json or text"))
@@ -256,6 +266,14 @@ func parseSuppliers(v string) ([]Supplier, error) {
 		out = append(out, Supplier{Name: name, BaseURL: u})
 	}
 	return out, nil
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("url %q: %v", s, err))
+	}
+	return u
 }
 
 func parseDuration(v string, lo, hi time.Duration) (time.Duration, error) {

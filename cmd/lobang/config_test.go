@@ -28,6 +28,7 @@ func TestConfigValid(t *testing.T) {
 		"LOBANG_SESSION_KEYS":    strings.Repeat("ab", 32) + "," + strings.Repeat("cd", 32),
 		"LOBANG_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7/32",
 		"LOBANG_SUPPLIERS":       "ascenda=http://sim:8081/ascenda,bedcom=http://sim:8081/bedcom",
+		"LOBANG_FX_URL":          "http://sim:8081/fx",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)

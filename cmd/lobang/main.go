@@ -29,6 +29,7 @@ commands:
   serve          run the web server (default)
   migrate up     apply pending database migrations and load reference data
   migrate status list migrations and whether they are applied
+  suppliersim    serve the simulated suppliers on LOBANG_SIM_ADDR
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
   help           show this help
 
@@ -54,7 +55,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, stdout)
+		return serve(ctx, cfg, getenv, log, stdout)
+	case "suppliersim":
+		return simulate(ctx, cfg, getenv, log, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, log, args, stdout)
 	case "healthcheck":

@@ -20,6 +20,7 @@ import (
 	"lobang/db"
 	"lobang/destinations"
 	"lobang/handlers"
+	"lobang/suppliersim"
 )
 
 // attribution credits the open data every page shows (footer).
@@ -108,7 +109,7 @@ func (b *backends) shutdown() {
 // serve runs the web server until ctx ends or SIGINT/SIGTERM arrives, then
 // drains: readiness turns false at once, streams are told to reconnect,
 // in-flight requests finish, and the process exits.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -159,6 +160,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	defer b.shutdown()
+	if len(cfg.Suppliers) == 0 {
+		// No suppliers configured: run the simulated world in-process.
+		simCfg, err := suppliersim.ConfigFromEnv(getenv)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		simCfg.Profile = suppliersim.Profile(cfg.SimProfile)
+		sim, err := startSim(ctx, simCfg, "127.0.0.1:0", log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer sim.Close()
+		cfg.Suppliers, cfg.FXURL = sim.supplierURLs(), sim.URL+"/fx"
+		log.Warn("simulated suppliers in-process", "url", sim.URL, "profile", simCfg.Profile)
+	}
 	h.Attach(b.db, b.redis)
 	h.SetReady(true)
 	log.Info("lobang serving", "url", cfg.BaseURL.String(), "config", cfg)

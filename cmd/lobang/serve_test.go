@@ -236,3 +236,29 @@ func TestHealthcheckFailsWithoutServer(t *testing.T) {
 	err := run(context.Background(), []string{"healthcheck"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
 	require.Error(t, err)
 }
+
+// TestSuppliersimCommand serves the simulated world on its own address and
+// answers each dialect.
+func TestSuppliersimCommand(t *testing.T) {
+	env := map[string]string{"LOBANG_SIM_ADDR": "127.0.0.1:0", "LOBANG_SIM_PROFILE": "test"}
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"suppliersim"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err)
+	base := regexp.MustCompile(`http://[0-9.]+:[0-9]+`).FindString(line)
+	require.NotEmpty(t, base, line)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	r, body := do(t, "GET", base+"/ascenda/api/hotels?destination_id=i8gS", nil)
+	assert.Equal(t, http.StatusOK, r.StatusCode)
+	assert.True(t, strings.HasPrefix(body, "["), "ascenda answers a bare array")
+	r, _ = do(t, "GET", base+"/fx", nil)
+	assert.Equal(t, http.StatusOK, r.StatusCode)
+	cancel()
+	require.NoError(t, <-done)
+}
