@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"lobang/fx"
 )
 
 // Supplier is one hotel supplier API.
@@ -82,11 +84,8 @@ func (e *RateLimitError) Error() string {
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
 // Money is an amount in minor units of an ISO 4217 currency (cents for USD,
-// yen for JPY). Never a float.
-type Money struct {
-	Amount   int64
-	Currency string
-}
+// yen for JPY). Never a float. It is fx.Money: one money type in Lobang.
+type Money = fx.Money
 
 // Query is one stay: where, when and who. Occupancy is per room, every room
 // alike.
