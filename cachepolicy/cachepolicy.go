@@ -67,13 +67,15 @@ var policies = map[Class]Policy{
 // Routes maps every route pattern of the router (chi syntax, method first)
 // to its class. A route missing here fails the cacheability test.
 var Routes = map[string]Class{
-	"GET /":         PublicPage,
-	"GET /terms":    PublicPage,
-	"GET /privacy":  PublicPage,
-	"GET /assets/*": Immutable,
-	"GET /healthz":  Operational,
-	"GET /readyz":   Operational,
-	"GET /metrics":  Operational,
+	"GET /":                     PublicPage,
+	"GET /terms":                PublicPage,
+	"GET /privacy":              PublicPage,
+	"GET /destinations/suggest": PublicShort,
+	"GET /search":               Private,
+	"GET /assets/*":             Immutable,
+	"GET /healthz":              Operational,
+	"GET /readyz":               Operational,
+	"GET /metrics":              Operational,
 }
 
 // For returns the policy of a class; Unclassified behaves as Private, the

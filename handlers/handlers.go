@@ -13,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"lobang/suggest"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -38,6 +40,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Metrics *prometheus.Registry
 	Config  Config
+	// Suggest is the autocomplete index; nil builds one over every
+	// destination in the background, so that New returns at once.
+	Suggest *suggest.Index
 }
 
 // Handler holds every dependency of the HTTP layer.
@@ -48,6 +53,8 @@ type Handler struct {
 	cfg     Config
 	metrics *metrics
 	csp     string
+	// suggest returns the autocomplete index, waiting while it is built.
+	suggest func() *suggest.Index
 
 	ready     atomic.Bool
 	drainOnce sync.Once
@@ -69,6 +76,12 @@ func New(d Deps) *Handler {
 		drain:   make(chan struct{}),
 	}
 	h.csp = contentSecurityPolicy(d.Config.ImageOrigins)
+	if d.Suggest != nil {
+		h.suggest = func() *suggest.Index { return d.Suggest }
+	} else {
+		h.suggest = sync.OnceValue(newSuggestIndex)
+		go h.suggest()
+	}
 	return h
 }
 

@@ -30,6 +30,8 @@ func (h *Handler) router() chi.Router {
 	get("/", h.HomePage)
 	get("/terms", h.TermsPage)
 	get("/privacy", h.PrivacyPage)
+	get("/destinations/suggest", h.DestinationSuggest)
+	get("/search", h.SearchPage)
 	get("/assets/*", assets.Handler().ServeHTTP)
 
 	get("/healthz", h.Healthz)
