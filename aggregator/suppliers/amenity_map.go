@@ -34,7 +34,7 @@ var amenityPhrases = []struct{ phrase, key string }{
 	{"24 hour", "front_desk_24h"}, {"24h", "front_desk_24h"}, {"round the clock", "front_desk_24h"},
 	{"wi fi", "wifi"}, {"wifi", "wifi"}, {"wireless", "wifi"},
 	{"internet", "internet"}, {"data ports", "internet"},
-	{"air condition", "air_conditioning"}, {"aircon", "air_conditioning"}, {"climate control", "air_conditioning"},
+	{"air conditioning", "air_conditioning"}, {"air conditioned", "air_conditioning"}, {"aircon", "air_conditioning"}, {"climate control", "air_conditioning"},
 	{"room service", "room_service"},
 	{"mini bar", "minibar"}, {"minibar", "minibar"},
 	{"restaurant", "restaurant"}, {"bar", "bar"}, {"lounge", "bar"},
