@@ -13,6 +13,8 @@ type TruthHotel struct {
 	Name      string            `json:"name"`
 	Cases     []string          `json:"cases,omitempty"`
 	Suppliers map[string]string `json:"suppliers"`
+	// Names are each supplier's spelling, for printing wrong pairs.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 // PairError is a pair the mapping got wrong.

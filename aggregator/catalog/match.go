@@ -37,9 +37,9 @@ type Group struct {
 
 // Candidate is a doubtful pair for the review queue.
 type Candidate struct {
-	A, B       db.SupplierHotelKey // A sorts before B
-	Score      float64
-	DistanceM  float64
+	A, B        db.SupplierHotelKey // A sorts before B
+	Score       float64
+	DistanceM   float64
 	HasDistance bool
 }
 

@@ -52,6 +52,14 @@ type pairScore struct {
 // hotels into a confidence in [0,1].
 func scorePair(a, b *entry) pairScore {
 	var s pairScore
+	if a.hotel.HasGeo && b.hotel.HasGeo {
+		s.hasDist = true
+		s.distance = distanceM(a.hotel.Lat, a.hotel.Lng, b.hotel.Lat, b.hotel.Lng)
+		if s.distance > geoDiffer {
+			s.blocked = true
+			return s
+		}
+	}
 	nm := compareNames(a.name, b.name)
 	nameScore := nm.sim
 	if nm.extraA+nm.extraB > 0 {
@@ -86,16 +94,10 @@ func scorePair(a, b *entry) pairScore {
 		}
 	}
 
-	if a.hotel.HasGeo && b.hotel.HasGeo {
-		s.hasDist = true
-		s.distance = distanceM(a.hotel.Lat, a.hotel.Lng, b.hotel.Lat, b.hotel.Lng)
+	if s.hasDist {
 		geo := 1 - (s.distance-geoSure)/(geoNone-geoSure)
 		geo = math.Max(0, math.Min(1, geo))
 		s.conf = 0.5*nameScore + 0.2*geo + 0.22*addrScore + 0.08*starScore
-		if s.distance > geoDiffer {
-			s.blocked = true
-			s.conf = 0
-		}
 	} else {
 		// Without coordinates the address must vouch for the name, and
 		// the match is never certain.
@@ -105,7 +107,12 @@ func scorePair(a, b *entry) pairScore {
 		s.conf = math.Min(0.9, 0.55*nameScore+0.33*addrScore+0.12*starScore)
 	}
 	if addrKnown && addrScore < 0.3 {
+		// Different addresses: never merged without staff, and not even
+		// doubtful when the names differ too.
 		s.conf = math.Min(s.conf, 0.7)
+		if nm.extraA+nm.extraB > 0 {
+			s.conf = math.Min(s.conf, ReviewThreshold-0.05)
+		}
 	}
 	if nm.brandConflict {
 		s.blocked = true

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -158,12 +159,12 @@ var addressWords = map[string]string{
 // address is a street address prepared for comparison.
 type address struct {
 	words   map[string]bool
-	numbers map[string]bool
+	numbers []string // in order: "2-15-4" is 2, 15, 4
 	compact string
 }
 
 func parseAddress(raw string) address {
-	a := address{words: map[string]bool{}, numbers: map[string]bool{}}
+	a := address{words: map[string]bool{}}
 	var b strings.Builder
 	for _, w := range strings.Fields(destinations.Fold(raw)) {
 		if full, ok := addressWords[w]; ok {
@@ -171,7 +172,7 @@ func parseAddress(raw string) address {
 		}
 		b.WriteString(w)
 		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
-			a.numbers[w] = true
+			a.numbers = append(a.numbers, strings.TrimLeft(w, "0"))
 		} else {
 			a.words[w] = true
 		}
@@ -183,20 +184,15 @@ func parseAddress(raw string) address {
 func (a address) empty() bool { return a.compact == "" }
 
 // compareAddresses is 1 for the same address, 0 for clearly different ones
-// (different house numbers) and the word overlap in between.
+// (different numbers: one list of house, block or unit numbers must start
+// the other) and the word overlap in between.
 func compareAddresses(a, b address) float64 {
 	if a.compact == b.compact {
 		return 1
 	}
 	if len(a.numbers) > 0 && len(b.numbers) > 0 {
-		shared := false
-		for n := range a.numbers {
-			if b.numbers[n] {
-				shared = true
-				break
-			}
-		}
-		if !shared {
+		n := min(len(a.numbers), len(b.numbers))
+		if !slices.Equal(a.numbers[:n], b.numbers[:n]) {
 			return 0
 		}
 	}

@@ -79,6 +79,7 @@ func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
 		return rep, fmt.Errorf("sync %s: %w", uid, err)
 	}
 	results := c.fetchAll(ctx, uid)
+	fetchedAt := c.now()
 	st, err := loadState(ctx, c.pool, uid)
 	if err != nil {
 		return rep, fmt.Errorf("sync %s: %w", uid, err)
@@ -140,7 +141,9 @@ func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
 		}
 	}
 
+	loadedAt := c.now()
 	p := plan(uid, dest.TimeZone, content, st, c.Trust, now, dest.Name, dest.ASCIIName)
+	plannedAt := c.now()
 	rep.Hotels, rep.Queued = p.active, len(p.reviews)
 	for _, m := range p.mappings {
 		rep.Mapped[m.Key.Supplier]++
@@ -199,6 +202,8 @@ func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
 	}
 	rep.New, rep.Updated = len(p.inserts), len(p.updates)-len(p.deactivate)
 	rep.Duration = c.now().Sub(start)
+	c.log.Debug("catalog sync phases", "destination", uid, "fetch", fetchedAt.Sub(start), "load", loadedAt.Sub(fetchedAt),
+		"plan", plannedAt.Sub(loadedAt), "write", c.now().Sub(plannedAt))
 	c.log.Info("catalog synced", "destination", uid, "hotels", rep.Hotels, "new", rep.New, "updated", rep.Updated,
 		"deactivated", rep.Deactivated, "queued", rep.Queued, "failed", len(rep.Failed), "duration", rep.Duration)
 	return rep, nil
