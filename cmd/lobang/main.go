@@ -30,6 +30,7 @@ commands:
   migrate up     apply pending database migrations and load reference data
   migrate status list migrations and whether they are applied
   suppliersim    serve the simulated suppliers on LOBANG_SIM_ADDR
+  catalog sync|eval  sync hotel catalogs from suppliers; measure mapping quality
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
   help           show this help
 
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return simulate(ctx, cfg, getenv, log, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, log, args, stdout)
+	case "catalog":
+		return catalogCmd(ctx, cfg, getenv, log, args, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	default:
