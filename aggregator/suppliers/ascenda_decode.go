@@ -149,7 +149,9 @@ type ascPricesWire struct {
 
 // decodeAscendaPrices decodes one poll of a price search: the hotels priced
 // so far (in cur when the envelope names no currency) and whether the search
-// is complete. Hotels without a usable price are skipped.
+// is complete. Hotels without a usable price are skipped. ascenda's search
+// prices do not itemise what is payable at the hotel, so PayAtHotel is zero
+// here; Offers has the full picture.
 func decodeAscendaPrices(body []byte, cur string) ([]HotelPrice, bool, error) {
 	var w ascPricesWire
 	if err := decodeJSON(body, &w); err != nil {

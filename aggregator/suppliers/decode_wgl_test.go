@@ -118,7 +118,7 @@ func TestDecodeWGLReservations(t *testing.T) {
 		Checkin: time.Date(2030, 3, 3, 0, 0, 0, 0, time.UTC), Checkout: time.Date(2030, 3, 5, 0, 0, 0, 0, time.UTC),
 		Total: Money{Amount: 20220, Currency: "USD"}, Net: Money{Currency: "USD"}}, b)
 
-	_, err = decodeWGLRes([]byte(`<OTA_ResRetrieveRS><Errors><Error Type="3" Code="245" ShortText="reservation not found"/></Errors></OTA_ResRetrieveRS>`))
+	_, err = decodeWGLRead([]byte(`<OTA_ResRetrieveRS><Errors><Error Type="3" Code="245" ShortText="reservation not found"/></Errors></OTA_ResRetrieveRS>`))
 	assert.ErrorIs(t, err, ErrNotFound)
 	_, err = decodeWGLRes([]byte(`<OTA_HotelResRS><Errors><Error Type="3" Code="322" ShortText="no availability"/></Errors></OTA_HotelResRS>`))
 	assert.ErrorIs(t, err, ErrSoldOut)

@@ -150,6 +150,9 @@ func FuzzWGLRes(f *testing.F) {
 		if err == nil && bk.Reference == "" {
 			t.Fatal("booking without reference")
 		}
+		if bk, err := decodeWGLRead(b); err == nil && bk.Reference == "" {
+			t.Fatal("read without reference")
+		}
 		if _, err := decodeWGLCancel(b); err == nil {
 			return
 		}

@@ -17,8 +17,9 @@ type wgl struct {
 
 func (w *wgl) Name() string { return w.t.name }
 
-// send POSTs one OTA request message and returns the answer body of a 2xx
-// or 4xx answer (4xx bodies carry <Errors>, decoded by the caller).
+// send POSTs one OTA request message and returns the body of a 2xx answer;
+// a 4xx answer is mapped by the <Errors> it carries (ErrInvalid when it
+// carries none we can read).
 func (w *wgl) send(ctx context.Context, op, message string, rq any) ([]byte, error) {
 	b, err := xml.Marshal(rq)
 	if err != nil {
@@ -29,14 +30,20 @@ func (w *wgl) send(ctx context.Context, op, message string, rq any) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	if r.status >= 300 && r.status < 400 || r.status < 200 {
+	switch {
+	case r.status >= 400:
+		var rs otaRSX // any root element: only <Errors> matters here
+		if xml.Unmarshal(r.body, &rs) == nil && rs.err() != nil {
+			return nil, fmt.Errorf("%s %s: status %d: %w", w.t.name, op, r.status, rs.err())
+		}
+		return nil, fmt.Errorf("%s %s: %w: status %d", w.t.name, op, ErrInvalid, r.status)
+	case r.status < 200 || r.status >= 300:
 		return nil, fmt.Errorf("%s %s: %w: status %d", w.t.name, op, ErrBadResponse, r.status)
 	}
 	return r.body, nil
 }
 
-// wrap adds the supplier and operation to a decoder's error; an undecodable
-// 4xx answer is ErrInvalid rather than ErrBadResponse.
+// wrap adds the supplier and operation to a decoder's error.
 func (w *wgl) wrap(op string, err error) error {
 	if err == nil {
 		return nil
@@ -191,7 +198,7 @@ func (w *wgl) Retrieve(ctx context.Context, reference string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	b, err := decodeWGLRes(body)
+	b, err := decodeWGLRead(body)
 	return b, w.wrap("retrieve", err)
 }
 

@@ -300,24 +300,27 @@ func (r otaReservationX) booking() (Booking, bool) {
 	return b, true
 }
 
-// decodeWGLRes decodes OTA_HotelResRS (a booking) and OTA_ResRetrieveRS (a
-// read): the first reservation, or the answer's typed error.
+// decodeWGLRes decodes OTA_HotelResRS (a booking): the reservation, or the
+// answer's typed error.
 func decodeWGLRes(body []byte) (Booking, error) {
-	var list []otaReservationX
-	var rs otaRSX
-	if strings.Contains(string(body[:min(len(body), 512)]), "OTA_ResRetrieveRS") {
-		var w otaRetrieveRSX
-		if err := decodeXML(body, &w); err != nil {
-			return Booking{}, err
-		}
-		rs, list = w.otaRSX, w.List
-	} else {
-		var w otaResRSX
-		if err := decodeXML(body, &w); err != nil {
-			return Booking{}, err
-		}
-		rs, list = w.otaRSX, w.Reservations
+	var w otaResRSX
+	if err := decodeXML(body, &w); err != nil {
+		return Booking{}, err
 	}
+	return firstReservation(w.otaRSX, w.Reservations)
+}
+
+// decodeWGLRead decodes OTA_ResRetrieveRS (a read): the reservation, or the
+// answer's typed error.
+func decodeWGLRead(body []byte) (Booking, error) {
+	var w otaRetrieveRSX
+	if err := decodeXML(body, &w); err != nil {
+		return Booking{}, err
+	}
+	return firstReservation(w.otaRSX, w.List)
+}
+
+func firstReservation(rs otaRSX, list []otaReservationX) (Booking, error) {
 	if err := rs.err(); err != nil {
 		return Booking{}, err
 	}
