@@ -62,7 +62,7 @@
     input.value = option.getAttribute("data-name");
     var field = valueField(input);
     if (field) field.value = option.getAttribute("data-value");
-    input.setAttribute("data-picked", "");
+    input.setAttribute("data-dismissed", "");
     close(input);
     status(input, option.getAttribute("data-name") + " chosen.");
   }
@@ -92,7 +92,7 @@
     // What is typed now is no longer the place that was picked.
     var field = valueField(input);
     if (field) field.value = "";
-    input.removeAttribute("data-picked");
+    input.removeAttribute("data-dismissed");
     setActive(input, null);
   });
 
@@ -115,6 +115,7 @@
       case "Escape":
         if (isOpen(input)) {
           e.preventDefault();
+          input.setAttribute("data-dismissed", "");
           close(input);
         }
         break;
@@ -142,10 +143,11 @@
   });
 
   // A new listbox arrived: show it while the customer is still in the field
-  // and has not just picked (a late answer must not reopen the list).
+  // and has not picked or dismissed since typing (a late answer must not
+  // reopen the list).
   document.addEventListener("htmx:after:swap", function () {
     document.querySelectorAll("input[data-combobox]").forEach(function (input) {
-      if (document.activeElement === input && !input.hasAttribute("data-picked")) {
+      if (document.activeElement === input && !input.hasAttribute("data-dismissed")) {
         open(input);
       } else {
         close(input);
