@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/stretchr/testify/assert"
@@ -214,6 +216,29 @@ func BenchmarkDestinationSuggest(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkDestinationSuggestLatency serves the query mix one request at a
+// time and reports the 50th and 99th percentile and the worst server time.
+func BenchmarkDestinationSuggestLatency(b *testing.B) {
+	app := newSearchHandler(b, nil).Routes()
+	durs := make([]time.Duration, 0, 1<<16)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/destinations/suggest?q="+url.QueryEscape(suggestBenchQueries[i%len(suggestBenchQueries)]), nil)
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		app.ServeHTTP(rec, req)
+		durs = append(durs, time.Since(t0))
+		i++
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	pct := func(p float64) float64 { return float64(durs[int(p*float64(len(durs)-1))].Microseconds()) }
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(pct(1), "max-µs")
 }
 
 // suggestBenchQueries is what customers type, as the load test sends it.
