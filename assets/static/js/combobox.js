@@ -1,7 +1,7 @@
 // Lobang combobox: the ARIA 1.2 combobox pattern for the destination field.
-// htmx fetches the listbox (/destinations/suggest) into the element named by
-// the input's aria-controls; this script only moves the active option, picks
-// one and opens or closes the list. Inputs opt in with data-combobox; the
+// htmx fetches the listbox (/destinations/suggest) and swaps it in place of
+// the element named by the input's aria-controls; this script only moves the
+// active option, picks one and opens or closes the list. Inputs opt in with data-combobox; the
 // value of a pick goes into the form field named by data-combobox-value
 // (default "destination"). No inline handlers: the page's CSP forbids them.
 (function () {
@@ -142,16 +142,16 @@
     if (input) close(input);
   });
 
-  // A new listbox arrived: show it while the customer is still in the field
-  // and has not picked or dismissed since typing (a late answer must not
-  // reopen the list).
-  document.addEventListener("htmx:after:swap", function () {
-    document.querySelectorAll("input[data-combobox]").forEach(function (input) {
-      if (document.activeElement === input && !input.hasAttribute("data-dismissed")) {
-        open(input);
-      } else {
-        close(input);
-      }
-    });
+  // A new listbox arrived (htmx fires after:swap on the input that asked):
+  // show it while the customer is still in the field and has not picked or
+  // dismissed since typing (a late answer must not reopen the list).
+  document.addEventListener("htmx:after:swap", function (e) {
+    var input = comboboxOf(e.target);
+    if (!input) return;
+    if (document.activeElement === input && !input.hasAttribute("data-dismissed")) {
+      open(input);
+    } else {
+      close(input);
+    }
   });
 })();
