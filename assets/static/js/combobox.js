@@ -3,7 +3,8 @@
 // the element named by the input's aria-controls; this script only moves the
 // active option, picks one and opens or closes the list. Inputs opt in with
 // data-combobox; the value of a pick goes into the form field named by
-// data-combobox-value (default "destination"). No inline handlers: the page's CSP forbids them.
+// data-combobox-value (default "destination"). No inline handlers: the
+// page's CSP forbids them.
 (function () {
   "use strict";
 
