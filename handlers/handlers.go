@@ -14,6 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"lobang/aggregator"
+	"lobang/aggregator/catalog"
+
 	"lobang/suggest"
 )
 
@@ -55,6 +58,9 @@ type Handler struct {
 	csp     string
 	// suggest returns the autocomplete index, waiting while it is built.
 	suggest func() *suggest.Index
+	// agg runs searches; cat is the hotel catalog. Both arrive with Attach.
+	agg *aggregator.Aggregator
+	cat *catalog.Catalog
 
 	ready     atomic.Bool
 	drainOnce sync.Once
@@ -89,6 +95,11 @@ func New(d Deps) *Handler {
 // listens (and answers /healthz) before that.
 func (h *Handler) Attach(pool *sql.DB, rdb redis.UniversalClient) {
 	h.db, h.redis = pool, rdb
+}
+
+// AttachSearch hands the handlers the search pipeline and the catalog.
+func (h *Handler) AttachSearch(agg *aggregator.Aggregator, cat *catalog.Catalog) {
+	h.agg, h.cat = agg, cat
 }
 
 // SetReady turns readiness (/readyz) on or off.

@@ -18,7 +18,6 @@ import (
 	"lobang/aggregator/suppliers"
 	"lobang/db"
 	"lobang/destinations"
-	"lobang/suppliersim"
 )
 
 const catalogUsage = `usage:
@@ -47,12 +46,11 @@ func openCatalog(ctx context.Context, cfg Config, getenv func(string) string, lo
 	}
 	env := &catalogEnv{b: b}
 	if len(cfg.Suppliers) == 0 {
-		simCfg, err := suppliersim.ConfigFromEnv(getenv)
+		simCfg, err := inProcessSimConfig(cfg, getenv)
 		if err != nil {
 			b.shutdown()
 			return nil, err
 		}
-		simCfg.Profile = suppliersim.Profile(cfg.SimProfile)
 		simCfg.Admin = true // eval reads the ground truth
 		env.sim, err = startSim(ctx, simCfg, "127.0.0.1:0", log)
 		if err != nil {

@@ -21,22 +21,24 @@ import (
 // Config is Lobang's whole configuration, read from LOBANG_* variables and
 // validated once at start.
 type Config struct {
-	Addr            string         // LOBANG_ADDR: listen address
-	BaseURL         *url.URL       // LOBANG_BASE_URL: public origin
-	MySQLDSN        string         // LOBANG_MYSQL_DSN: empty starts the embedded stack
-	RedisURL        string         // LOBANG_REDIS_URL: empty starts the embedded stack
-	RedisPrefix     string         // LOBANG_REDIS_PREFIX: prepended to every key
-	SessionKeys     [][]byte       // LOBANG_SESSION_KEYS: newest first, each ≥ 32 bytes
-	SimProfile      string         // LOBANG_SIM_PROFILE: realistic|demo|test
-	SimAddr         string         // LOBANG_SIM_ADDR: where `lobang suppliersim` listens
-	Suppliers       []Supplier     // LOBANG_SUPPLIERS: name=baseURL,…; empty runs the simulator in-process
-	FXURL           string         // LOBANG_FX_URL: exchange rates feed; defaults to the simulator's /fx
-	LogFormat       string         // LOBANG_LOG_FORMAT: json|text
-	LogLevel        string         // LOBANG_LOG_LEVEL: debug|info|warn|error
-	TrustedProxies  []netip.Prefix // LOBANG_TRUSTED_PROXIES: CIDRs
-	MetricsToken    string         // LOBANG_METRICS_TOKEN
-	DrainDelay      time.Duration  // LOBANG_DRAIN_DELAY: wait after readiness turns false
-	ShutdownTimeout time.Duration  // LOBANG_SHUTDOWN_TIMEOUT: in-flight requests' grace
+	Addr             string         // LOBANG_ADDR: listen address
+	BaseURL          *url.URL       // LOBANG_BASE_URL: public origin
+	MySQLDSN         string         // LOBANG_MYSQL_DSN: empty starts the embedded stack
+	RedisURL         string         // LOBANG_REDIS_URL: empty starts the embedded stack
+	RedisPrefix      string         // LOBANG_REDIS_PREFIX: prepended to every key
+	SessionKeys      [][]byte       // LOBANG_SESSION_KEYS: newest first, each ≥ 32 bytes
+	SimProfile       string         // LOBANG_SIM_PROFILE: realistic|demo|test
+	SimAddr          string         // LOBANG_SIM_ADDR: where `lobang suppliersim` listens
+	Suppliers        []Supplier     // LOBANG_SUPPLIERS: name=baseURL,…; empty runs the simulator in-process
+	FXURL            string         // LOBANG_FX_URL: exchange rates feed; defaults to the simulator's /fx
+	SupplierDeadline time.Duration  // LOBANG_SUPPLIER_DEADLINE: how long a search waits for one supplier
+	SearchRateLimit  int            // LOBANG_SEARCH_RATE_LIMIT: new searches per client IP per minute (0 = off)
+	LogFormat        string         // LOBANG_LOG_FORMAT: json|text
+	LogLevel         string         // LOBANG_LOG_LEVEL: debug|info|warn|error
+	TrustedProxies   []netip.Prefix // LOBANG_TRUSTED_PROXIES: CIDRs
+	MetricsToken     string         // LOBANG_METRICS_TOKEN
+	DrainDelay       time.Duration  // LOBANG_DRAIN_DELAY: wait after readiness turns false
+	ShutdownTimeout  time.Duration  // LOBANG_SHUTDOWN_TIMEOUT: in-flight requests' grace
 
 	baseURLDefault bool // BaseURL was derived from Addr, so it follows the bound port
 }
@@ -181,6 +183,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+
+	c.SupplierDeadline, err = parseDuration(get("LOBANG_SUPPLIER_DEADLINE", "30s"), time.Second, 5*time.Minute)
+	if err != nil {
+		errs = append(errs, bad("LOBANG_SUPPLIER_DEADLINE", "%v", err))
+	}
+	c.SearchRateLimit, err = strconv.Atoi(get("LOBANG_SEARCH_RATE_LIMIT", "30"))
+	if err != nil || c.SearchRateLimit < 0 {
+		errs = append(errs, bad("LOBANG_SEARCH_RATE_LIMIT", "must be a whole number ≥ 0"))
 	}
 
 	c.DrainDelay, err = parseDuration(get("LOBANG_DRAIN_DELAY", "0s"), 0, 5*time.Minute)

@@ -20,7 +20,6 @@ import (
 	"lobang/db"
 	"lobang/destinations"
 	"lobang/handlers"
-	"lobang/suppliersim"
 )
 
 // attribution credits the open data every page shows (footer).
@@ -69,6 +68,9 @@ func openBackends(ctx context.Context, cfg Config, log *slog.Logger) (*backends,
 		return nil, fmt.Errorf("redis url: %w", err)
 	}
 	ropt.DialTimeout, ropt.ReadTimeout, ropt.WriteTimeout = 2*time.Second, 3*time.Second, 3*time.Second
+	// Blocking stream reads (one per active search, one for jobs) hold
+	// connections: leave room for everything else.
+	ropt.PoolSize = max(ropt.PoolSize, 128)
 	b.redis = redis.NewClient(ropt)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -124,6 +126,23 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		cfg.BaseURL.Host = net.JoinHostPort(cfg.BaseURL.Hostname(), port)
 	}
 
+	if len(cfg.Suppliers) == 0 {
+		// No suppliers configured: run the simulated world in-process.
+		simCfg, err := inProcessSimConfig(cfg, getenv)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		sim, err := startSim(ctx, simCfg, "127.0.0.1:0", log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer sim.Close()
+		cfg.Suppliers, cfg.FXURL = sim.supplierURLs(), sim.URL+"/fx"
+		log.Warn("simulated suppliers in-process", "url", sim.URL, "profile", simCfg.Profile)
+	}
+
 	reg := prometheus.NewRegistry()
 	h := handlers.New(handlers.Deps{
 		Log:     log,
@@ -133,6 +152,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 			TrustedProxies: cfg.TrustedProxies,
 			MetricsToken:   cfg.MetricsToken,
 			Attribution:    attribution,
+			ImageOrigins:   imageOrigins(cfg.Suppliers),
 		},
 	})
 	var app http.Handler = h.Routes()
@@ -160,24 +180,31 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		return err
 	}
 	defer b.shutdown()
-	if len(cfg.Suppliers) == 0 {
-		// No suppliers configured: run the simulated world in-process.
-		simCfg, err := suppliersim.ConfigFromEnv(getenv)
-		if err != nil {
-			srv.Close()
-			return err
-		}
-		simCfg.Profile = suppliersim.Profile(cfg.SimProfile)
-		sim, err := startSim(ctx, simCfg, "127.0.0.1:0", log)
-		if err != nil {
-			srv.Close()
-			return err
-		}
-		defer sim.Close()
-		cfg.Suppliers, cfg.FXURL = sim.supplierURLs(), sim.URL+"/fx"
-		log.Warn("simulated suppliers in-process", "url", sim.URL, "profile", simCfg.Profile)
+	svc, err := newServices(cfg, b, log, instanceName(ln.Addr().String()))
+	if err != nil {
+		srv.Close()
+		return err
 	}
+	if b.embedded {
+		svc.syncStartup(ctx, log)
+	}
+	// Search workers run in every serve process; they stop taking jobs when
+	// the process drains, leaving unfinished ones for other instances.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() {
+		defer close(workDone)
+		if err := svc.agg.Run(workCtx); err != nil {
+			log.Error("search workers", "err", err)
+		}
+	}()
+	defer func() {
+		stopWork()
+		<-workDone
+	}()
+
 	h.Attach(b.db, b.redis)
+	h.AttachSearch(svc.agg, svc.catalog)
 	h.SetReady(true)
 	log.Info("lobang serving", "url", cfg.BaseURL.String(), "config", cfg)
 	fmt.Fprintf(stdout, "Lobang is serving %s\n", cfg.BaseURL)
@@ -209,6 +236,16 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	}
 	log.Info("shutdown complete")
 	return nil
+}
+
+// imageOrigins are the origins of the suppliers' APIs, whose images pages
+// show, plus any https origin (suppliers serve photos from their CDNs).
+func imageOrigins(sups []Supplier) []string {
+	out := []string{"https:"}
+	for _, s := range sups {
+		out = append(out, s.BaseURL.Scheme+"://"+s.BaseURL.Host)
+	}
+	return out
 }
 
 // healthcheck asks the local server for /healthz; the container image has no

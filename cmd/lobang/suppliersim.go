@@ -95,3 +95,15 @@ func simulate(ctx context.Context, cfg Config, getenv func(string) string, log *
 	}
 	return nil
 }
+
+// inProcessSimConfig is the simulator's configuration when Lobang runs it
+// in-process: the LOBANG_SIM_* variables, with the profile defaulting to
+// Lobang's (demo) rather than the simulator's own (realistic).
+func inProcessSimConfig(cfg Config, getenv func(string) string) (suppliersim.Config, error) {
+	return suppliersim.ConfigFromEnv(func(k string) string {
+		if k == "LOBANG_SIM_PROFILE" {
+			return cfg.SimProfile
+		}
+		return getenv(k)
+	})
+}
