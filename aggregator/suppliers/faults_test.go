@@ -253,3 +253,14 @@ func TestAscendaPollingStopsAtTheDeadline(t *testing.T) {
 	require.ErrorIs(t, err, suppliers.ErrTimeout)
 	assert.Less(t, time.Since(start), 2*time.Second)
 }
+
+func TestOversizedBodyIsBadResponse(t *testing.T) {
+	t.Parallel()
+	env := newSim(t)
+	for _, name := range dialects {
+		s, err := suppliers.New(name, env.srv.URL+"/"+name, nil, suppliers.WithMaxBody(1024))
+		require.NoError(t, err)
+		_, err = s.Hotels(ctxFor(t, 5*time.Second), singapore)
+		require.ErrorIs(t, err, suppliers.ErrBadResponse, name)
+	}
+}
