@@ -114,3 +114,10 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	assert.Contains(t, s.logs.String(), "shutdown complete")
 }
+
+// TestWorkerNeedsRealServers: a worker only makes sense next to other
+// processes, through real shared servers.
+func TestWorkerNeedsRealServers(t *testing.T) {
+	err := run(context.Background(), []string{"worker"}, func(string) string { return "" }, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "LOBANG_MYSQL_DSN")
+}

@@ -29,6 +29,7 @@ commands:
   serve          run the web server (default)
   migrate up     apply pending database migrations and load reference data
   migrate status list migrations and whether they are applied
+  worker         run background jobs (search fan-outs) without the web server
   suppliersim    serve the simulated suppliers on LOBANG_SIM_ADDR
   catalog sync|eval  sync hotel catalogs from suppliers; measure mapping quality
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, getenv, log, stdout)
+	case "worker":
+		return work(ctx, cfg, log, stdout)
 	case "suppliersim":
 		return simulate(ctx, cfg, getenv, log, stdout)
 	case "migrate":
