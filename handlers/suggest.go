@@ -95,6 +95,15 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // matchedPrefix is the length in bytes of the longest start of word whose
 // folded form is one of the query words or begins with it, or 0.
 func matchedPrefix(word string, words []string) int {
@@ -102,6 +111,11 @@ func matchedPrefix(word string, words []string) int {
 	best := 0
 	for _, q := range words {
 		if q == "" || !strings.HasPrefix(fw, q) {
+			continue
+		}
+		if isASCII(word) {
+			// A word of ASCII letters and digits folds byte for byte.
+			best = max(best, len(q))
 			continue
 		}
 		// Grow the original prefix rune by rune until it folds to at least
