@@ -67,15 +67,61 @@ var policies = map[Class]Policy{
 // Routes maps every route pattern of the router (chi syntax, method first)
 // to its class. A route missing here fails the cacheability test.
 var Routes = map[string]Class{
-	"GET /":                     PublicPage,
-	"GET /terms":                PublicPage,
-	"GET /privacy":              PublicPage,
-	"GET /destinations/suggest": PublicShort,
-	"GET /search":               Private,
-	"GET /assets/*":             Immutable,
-	"GET /healthz":              Operational,
-	"GET /readyz":               Operational,
-	"GET /metrics":              Operational,
+	"GET /":                          PublicPage,
+	"GET /terms":                     PublicPage,
+	"GET /privacy":                   PublicPage,
+	"GET /destinations/suggest":      PublicShort,
+	"GET /search":                    Private,
+	"GET /assets/*":                  Immutable,
+	"GET /hotels/{id}":               PublicPage,
+	"GET /hotels/{id}/{slug}":        PublicPage,
+	"GET /hotels/{id}/rooms":         Private,
+	"GET /destinations/{uid}":        PublicPage,
+	"GET /destinations/{uid}/{slug}": PublicPage,
+	"GET /robots.txt":                PublicPage,
+	"GET /sitemap.xml":               PublicPage,
+	"GET /sitemaps/{name}":           PublicPage,
+	"GET /healthz":                   Operational,
+	"GET /readyz":                    Operational,
+	"GET /metrics":                   Operational,
+}
+
+// Behaviour is one path pattern of the CDN (a CloudFront cache behaviour):
+// the class whose TTLs it takes and exactly what reaches its cache key and
+// the origin. Routes under a pattern whose own class is stricter (the
+// private room offers below /hotels/) rely on their Cache-Control, which
+// the CDN honours because every dynamic behaviour has Min TTL 0.
+type Behaviour struct {
+	PathPattern string
+	Class       Class
+	// QueryKeys are the query parameters in the cache key (and so the only
+	// ones forwarded); AllQuery keys on every parameter instead.
+	QueryKeys []string
+	AllQuery  bool
+	// Headers are forwarded to the origin without being part of the key.
+	Headers []string
+	// Cookies forwards every cookie to the origin, outside the key: only
+	// private responses may depend on them, and those are never stored.
+	Cookies bool
+}
+
+// StayKeys are the query parameters of a stay that the hotel page and its
+// room offers read.
+var StayKeys = []string{"checkin", "checkout", "rooms", "adults", "children", "currency"}
+
+// htmxHeaders are the request headers that choose a fragment or a page on
+// private routes.
+var htmxHeaders = []string{"HX-Request", "HX-Request-Type"}
+
+// Behaviours are the CDN's path patterns in order of precedence; the last,
+// "*", is the default behaviour (home, legal pages, search, bookings).
+var Behaviours = []Behaviour{
+	{PathPattern: "/assets/*", Class: Immutable},
+	{PathPattern: "/hotels/*", Class: PublicPage, QueryKeys: StayKeys, Headers: htmxHeaders},
+	{PathPattern: "/destinations/*", Class: PublicPage, QueryKeys: []string{"page", "sort", "q"}},
+	{PathPattern: "/sitemap*", Class: PublicPage},
+	{PathPattern: "/robots.txt", Class: PublicPage},
+	{PathPattern: "*", Class: PublicPage, AllQuery: true, Headers: htmxHeaders, Cookies: true},
 }
 
 // For returns the policy of a class; Unclassified behaves as Private, the

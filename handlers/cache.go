@@ -47,6 +47,9 @@ type policyWriter struct {
 	status  int
 	applied bool
 	held    bool // a 200 whose body is being buffered for its ETag
+	// unchanged: the handler's own ETag matched If-None-Match, so the 304
+	// is sent and the body dropped.
+	unchanged bool
 }
 
 func (w *policyWriter) apply(code int) {
@@ -74,8 +77,21 @@ func (w *policyWriter) apply(code int) {
 func (w *policyWriter) WriteHeader(code int) {
 	w.apply(code)
 	if w.buf != nil && code == http.StatusOK {
-		w.status, w.held = code, true
-		return
+		etag := w.Header().Get("ETag")
+		if etag == "" {
+			w.status, w.held = code, true
+			return
+		}
+		// The handler computed its ETag when the content changed (a cached
+		// page): nothing to hash, nothing to hold.
+		w.buf = nil
+		if etagMatches(w.r.Header.Get("If-None-Match"), etag) {
+			w.Header().Del("Content-Length")
+			w.Header().Del("Content-Type")
+			w.status, w.unchanged = http.StatusNotModified, true
+			w.ResponseWriter.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
@@ -87,6 +103,9 @@ func (w *policyWriter) Write(b []byte) (int, error) {
 	}
 	if w.held {
 		return w.buf.Write(b)
+	}
+	if w.unchanged {
+		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
 }

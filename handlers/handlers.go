@@ -16,6 +16,7 @@ import (
 
 	"lobang/aggregator"
 	"lobang/aggregator/catalog"
+	"lobang/aggregator/suppliers"
 
 	"lobang/suggest"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	ImageOrigins []string
 	// Attribution is the data attribution sentence shown in every footer.
 	Attribution string
+	// RedisPrefix is prepended to every Redis key the handlers write
+	// (stored room offers).
+	RedisPrefix string
 }
 
 // Deps are the services the handlers use.
@@ -61,6 +65,13 @@ type Handler struct {
 	// agg runs searches; cat is the hotel catalog. Both arrive with Attach.
 	agg *aggregator.Aggregator
 	cat *catalog.Catalog
+	// sups and conv price room offers; they arrive with AttachSuppliers.
+	sups []suppliers.Supplier
+	conv aggregator.Converter
+	// pages holds rendered public pages (hotel pages) and their ETags.
+	pages pageCache
+	// sitemaps holds the sitemap URLs, rebuilt every few minutes.
+	sitemaps sitemapSet
 
 	ready     atomic.Bool
 	drainOnce sync.Once

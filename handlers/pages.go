@@ -1,11 +1,46 @@
 package handlers
 
 import (
+	"cmp"
+	"context"
 	"net/http"
+	"slices"
 	"time"
 
+	"lobang/db"
+	"lobang/destinations"
 	"lobang/views"
 )
+
+// popularCount is how many destinations the home page links.
+const popularCount = 8
+
+// popularDestinations are the destinations with the most hotels in the
+// catalog, linked to their pages. The same for every visitor: the home page
+// stays cacheable. Without a catalog the section is simply left out.
+func (h *Handler) popularDestinations(ctx context.Context) []views.DestinationLink {
+	if h.db == nil {
+		return nil
+	}
+	ds, err := db.DestinationsWithHotels(ctx, h.db)
+	if err != nil {
+		h.log.Warn("popular destinations", "err", err)
+		return nil
+	}
+	slices.SortStableFunc(ds, func(a, b db.DestinationCatalog) int { return cmp.Compare(b.Hotels, a.Hotels) })
+	var out []views.DestinationLink
+	for _, d := range ds {
+		dest, ok := destinations.Lookup(d.UID)
+		if !ok {
+			continue
+		}
+		out = append(out, views.DestinationLink{Name: dest.Name, Country: dest.Country, URL: destinationPath(dest), Hotels: d.Hotels})
+		if len(out) == popularCount {
+			break
+		}
+	}
+	return out
+}
 
 // HomePage is the search form and popular destinations.
 func (h *Handler) HomePage(w http.ResponseWriter, r *http.Request) {
@@ -22,6 +57,7 @@ func (h *Handler) HomePage(w http.ResponseWriter, r *http.Request) {
 			MinDate:  today.Format(time.DateOnly),
 		},
 		Attribution: h.cfg.Attribution,
+		Popular:     h.popularDestinations(r.Context()),
 	}
 	h.render(w, r, http.StatusOK, views.HomePage(v))
 }

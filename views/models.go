@@ -14,6 +14,21 @@ type Meta struct {
 	Canonical string
 	// NoIndex asks crawlers not to index the page (errors, searches, private pages).
 	NoIndex bool
+	// Robots, when set, is the robots meta content instead ("noindex,follow" on sorted,
+	// filtered and paged variants of public pages).
+	Robots string
+	// OG holds the Open Graph tags; omitted when its Title is empty.
+	OG OpenGraph
+	// JSONLD is a schema.org JSON-LD document, already encoded by encoding/json (which escapes
+	// <, > and &, so it cannot close its script element); omitted when empty.
+	JSONLD string
+}
+
+// OpenGraph is what a page tells link previews about itself.
+type OpenGraph struct {
+	// Type is "website", or "hotel" style types; Title, Description, URL (absolute) and Image
+	// (absolute, optional) fill og:title, og:description, og:url and og:image.
+	Type, Title, Description, URL, Image string
 }
 
 // fullTitle is the text of the <title> element.
