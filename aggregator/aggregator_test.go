@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -368,15 +369,21 @@ func TestSubscribersSeeEveryHotelOnce(t *testing.T) {
 	}
 }
 
-// TestRedisDownFallsBackToLocalSearch: with Redis gone, Start fails and the
-// same search runs in-process instead.
+// TestRedisDownFallsBackToLocalSearch: Redis stops in the middle of the
+// test; Start then fails and the same search runs in-process instead.
 func TestRedisDownFallsBackToLocalSearch(t *testing.T) {
 	w := newWorld(t)
-	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
-	agg := aggregator.New(dead, w.suppliers, hashMapper{}, fixedFX{}, quiet(), aggregator.Config{Deadline: 5 * time.Second})
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { rdb.Close() })
+	agg := aggregator.New(rdb, w.suppliers, hashMapper{}, fixedFX{}, quiet(), aggregator.Config{Deadline: 5 * time.Second})
 	ctx := context.Background()
-	_, err := agg.Start(ctx, query("sTSB"), "")
-	require.Error(t, err)
+	_, err := agg.Start(ctx, query("9Ywx"), "")
+	require.NoError(t, err, "Redis is up")
+
+	mr.Close()
+	_, err = agg.Start(ctx, query("sTSB"), "")
+	require.Error(t, err, "Redis is down")
 	snap := agg.SearchLocal(ctx, query("sTSB"))
 	assert.True(t, snap.Progress.Complete)
 	assert.Positive(t, len(snap.Hotels))
