@@ -205,6 +205,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 
 	h.Attach(b.db, b.redis)
 	h.AttachSearch(svc.agg, svc.catalog)
+	go keepHotelSuggestions(workCtx, h, b.db, log)
 	h.SetReady(true)
 	log.Info("lobang serving", "url", cfg.BaseURL.String(), "config", cfg)
 	fmt.Fprintf(stdout, "Lobang is serving %s\n", cfg.BaseURL)

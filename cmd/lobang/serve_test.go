@@ -262,3 +262,13 @@ func TestSuppliersimCommand(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 }
+
+// TestDevStackHasContent: the dev stack syncs popular destinations before it
+// is ready, so hotels are suggested by name at once.
+func TestDevStackHasContent(t *testing.T) {
+	s := startServer(t, map[string]string{"LOBANG_LOG_FORMAT": "json", "LOBANG_SIM_PROFILE": "test"})
+	require.Eventually(t, func() bool {
+		_, body := do(t, "GET", s.URL+"/destinations/suggest?q=singapore", nil)
+		return strings.Contains(body, "Hotel")
+	}, 30*time.Second, 200*time.Millisecond, "hotels of Singapore are suggested")
+}
