@@ -32,6 +32,7 @@ commands:
   worker         run background jobs (search fan-outs) without the web server
   suppliersim    serve the simulated suppliers on LOBANG_SIM_ADDR
   catalog sync|eval  sync hotel catalogs from suppliers; measure mapping quality
+  assets export DIR  write the fingerprinted static files under DIR (for the CDN bucket)
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
   help           show this help
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, log, args, stdout)
 	case "catalog":
 		return catalogCmd(ctx, cfg, getenv, log, args, stdout)
+	case "assets":
+		return assetsCmd(args, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	default:
