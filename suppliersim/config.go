@@ -64,6 +64,13 @@ type Config struct {
 	Places Places
 	// Now is the clock for search sessions, cancellation fees and date validation; nil = time.Now.
 	Now func() time.Time
+	// PayWebhookURL receives the payment provider's signed events; empty sends none.
+	PayWebhookURL string
+	// PaySecretKey is the bearer key of the provider's server-to-server API; empty means
+	// DefaultPaySecretKey.
+	PaySecretKey string
+	// PayWebhookSecret signs the provider's events; empty means DefaultPayWebhookSecret.
+	PayWebhookSecret string
 }
 
 // DefaultKnobs returns the knobs a supplier has in a profile: random faults only in realistic.
@@ -91,7 +98,12 @@ func parseProfile(s string) (Profile, error) {
 // ConfigFromEnv reads the LOBANG_SIM_* variables documented in the package comment. An
 // invalid value is an error naming the variable.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{Seed: DefaultSeed, Profile: ProfileRealistic, PublicURL: getenv("LOBANG_SIM_PUBLIC_URL")}
+	cfg := Config{Seed: DefaultSeed, Profile: ProfileRealistic, PublicURL: getenv("LOBANG_SIM_PUBLIC_URL"),
+		PayWebhookURL: getenv("LOBANG_SIM_PAY_WEBHOOK_URL"), PaySecretKey: getenv("LOBANG_SIM_PAY_SECRET_KEY"),
+		PayWebhookSecret: getenv("LOBANG_SIM_PAY_WEBHOOK_SECRET")}
+	if err := validWebhookURL(cfg.PayWebhookURL); err != nil {
+		return Config{}, fmt.Errorf("%w: LOBANG_SIM_PAY_WEBHOOK_URL=%q: %w", ErrConfig, cfg.PayWebhookURL, err)
+	}
 	if v := getenv("LOBANG_SIM_SEED"); v != "" {
 		seed, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {

@@ -105,6 +105,7 @@ func (s *Sim) routes() {
 	s.wglRoutes(m)
 	m.HandleFunc("GET /fx", s.fx)
 	m.HandleFunc("GET /images/{supplier}/{hotel}/{file}", s.image)
+	s.payRoutes(m)
 	s.adminRoutes(m)
 	s.mux = m
 }
