@@ -138,7 +138,7 @@ func TestPayFormValidation(t *testing.T) {
 		page := e.browse(t, http.MethodPost, checkoutPath(t, s), c.form)
 		assert.Equal(t, http.StatusUnprocessableEntity, page.status, c.name)
 		assert.Equal(t, 1, page.doc.Find("#"+c.field+"-error").Length(), "%s: message beside %s", c.name, c.field)
-		v, _ := page.doc.Find("#"+c.field).Attr("aria-invalid")
+		v, _ := page.doc.Find("#" + c.field).Attr("aria-invalid")
 		assert.Equal(t, "true", v, c.name)
 		assert.NotContains(t, page.body, c.form.Get("card_number"), "%s: number not echoed", c.name)
 		assert.Empty(t, digits.FindAllString(page.doc.Find("form").Text(), -1), c.name)
