@@ -72,6 +72,7 @@ var Routes = map[string]Class{
 	"GET /privacy":                   PublicPage,
 	"GET /destinations/suggest":      PublicShort,
 	"GET /search":                    Private,
+	"GET /search/{sid}/stream":       Private,
 	"GET /assets/*":                  Immutable,
 	"GET /hotels/{id}":               PublicPage,
 	"GET /hotels/{id}/{slug}":        PublicPage,

@@ -32,6 +32,7 @@ func (h *Handler) router() chi.Router {
 	get("/privacy", h.PrivacyPage)
 	get("/destinations/suggest", h.DestinationSuggest)
 	get("/search", h.SearchPage)
+	get("/search/{sid}/stream", h.SearchStream)
 	get("/assets/*", assets.Handler().ServeHTTP)
 	get("/hotels/{id}", h.HotelPage)
 	get("/hotels/{id}/{slug}", h.HotelPage)

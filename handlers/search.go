@@ -1,14 +1,14 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
-
+	"lobang/aggregator"
 	"lobang/destinations"
 	"lobang/suggest"
 	"lobang/views"
@@ -49,7 +49,15 @@ func (h *Handler) SearchPage(w http.ResponseWriter, r *http.Request) {
 		h.searchResolve(w, r, p, form)
 		return
 	}
+	if isPartial(r) && r.URL.Query().Get("part") == "more" {
+		h.searchMore(w, r, p, dest)
+		return
+	}
 	results, err := h.searchResults(r, p, dest)
+	if errors.Is(err, aggregator.ErrRateLimited) {
+		h.tooManySearches(w, r)
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -65,15 +73,11 @@ func (h *Handler) SearchPage(w http.ResponseWriter, r *http.Request) {
 		Results:     results,
 	}
 	if isPartial(r) {
-		h.render(w, r, http.StatusOK, views.SearchContent(v))
+		// The filter form: the results region alone replaces the shown one.
+		h.render(w, r, http.StatusOK, views.ResultsRegion(results))
 		return
 	}
 	h.render(w, r, http.StatusOK, views.SearchPage(v))
-}
-
-// searchResults is what the results region shows for a valid search.
-func (h *Handler) searchResults(_ *http.Request, _ searchParams, dest destinations.Destination) (templ.Component, error) {
-	return views.SearchPending(dest.Name), nil
 }
 
 // searchInvalid re-renders the form with its messages, status 422: the

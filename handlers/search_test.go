@@ -48,7 +48,7 @@ func TestSearchValid(t *testing.T) {
 
 	results := doc.Find(`section#results[data-testid="results"]`)
 	require.Equal(t, 1, results.Length())
-	assert.Equal(t, "polite", results.AttrOr("aria-live", ""))
+	assert.Equal(t, "polite", results.Find(`[data-testid="results-status"]`).AttrOr("aria-live", ""))
 	assert.Contains(t, results.Text(), "Searching hotels in Singapore")
 
 	// The form is filled in as searched, with the place's name for q.
