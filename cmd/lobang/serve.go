@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"lobang/aggregator"
 	"lobang/db"
 	"lobang/destinations"
 	"lobang/handlers"
@@ -153,6 +154,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 			MetricsToken:   cfg.MetricsToken,
 			Attribution:    attribution,
 			ImageOrigins:   imageOrigins(cfg.Suppliers),
+			RedisPrefix:    cfg.RedisPrefix,
 		},
 	})
 	var app http.Handler = h.Routes()
@@ -205,6 +207,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 
 	h.Attach(b.db, b.redis)
 	h.AttachSearch(svc.agg, svc.catalog)
+	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
 	go keepHotelSuggestions(workCtx, h, b.db, log)
 	h.SetReady(true)
 	log.Info("lobang serving", "url", cfg.BaseURL.String(), "config", cfg)
