@@ -88,8 +88,8 @@ const (
 )
 
 // payProvider is the simulated hosted-checkout provider: sessions, payments, refunds and the
-// events it signs and delivers. One mutex guards all of it; every handler holds it only while
-// it reads or changes state, never during network I/O.
+// events it signs and delivers. One mutex guards all of it: each change, with its idempotency
+// record, happens whole under it; it is never held while waiting on another server.
 type payProvider struct {
 	s             *Sim
 	secretKey     string
@@ -245,35 +245,36 @@ func (p *payProvider) mutate(w http.ResponseWriter, r *http.Request, req any, fn
 		return
 	}
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), canon...))
-	fp := hex.EncodeToString(sum[:])
+	status, body, replayed := p.mutateLocked(key, hex.EncodeToString(sum[:]), fn)
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body) //nolint:errcheck // the client may have gone
+}
+
+// mutateLocked is the part of mutate that holds the lock: the idempotency check, the change
+// and remembering its answer. Writing the answer happens after.
+func (p *payProvider) mutateLocked(key, fp string, fn func() result) (status int, body []byte, replayed bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if key != "" {
-		if e, ok := p.idem[key]; ok {
-			if e.fingerprint != fp {
-				payAPIError(w, http.StatusConflict, "idempotency_key_reused",
-					"this Idempotency-Key was used with a different request")
-				return
-			}
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(e.status)
-			w.Write(e.body) //nolint:errcheck // the client may have gone
-			return
+	if e, ok := p.idem[key]; key != "" && ok {
+		if e.fingerprint != fp {
+			return http.StatusConflict, []byte(`{"error":{"code":"idempotency_key_reused",` +
+				`"message":"this Idempotency-Key was used with a different request"}}`), false
 		}
+		return e.status, e.body, true
 	}
 	res := fn()
 	body, err := json.Marshal(res.value)
 	if err != nil {
-		payAPIError(w, http.StatusInternalServerError, "api_error", "cannot encode answer")
-		return
+		return http.StatusInternalServerError, []byte(`{"error":{"code":"api_error","message":"cannot encode answer"}}`), false
 	}
 	if key != "" && res.status < 300 {
 		p.idem[key] = idemEntry{fingerprint: fp, status: res.status, body: body}
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(res.status)
-	w.Write(body) //nolint:errcheck // the client may have gone
+	return res.status, body, false
 }
 
 // failure builds a result carrying the provider's error body.
