@@ -1,0 +1,146 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lobang/aggregator/suppliers"
+	"lobang/booking/payments"
+	"lobang/db"
+	"lobang/fx"
+)
+
+// decoded returns a booking's stay and offer.
+func decoded(b Booking) (suppliers.Query, suppliers.Offer, error) {
+	var q suppliers.Query
+	var o suppliers.Offer
+	if err := json.Unmarshal([]byte(b.Query), &q); err != nil {
+		return q, o, fmt.Errorf("decode query of %s: %w", b.ID, err)
+	}
+	if err := json.Unmarshal([]byte(b.Offer), &o); err != nil {
+		return q, o, fmt.Errorf("decode offer of %s: %w", b.ID, err)
+	}
+	return q, o, nil
+}
+
+// supplierRefused reports whether a supplier error is a definite no: the
+// booking was not made and will not be. Anything else (time-outs, 5xx,
+// garbled answers) leaves the outcome unknown.
+func supplierRefused(err error) bool {
+	return errors.Is(err, suppliers.ErrSoldOut) || errors.Is(err, suppliers.ErrInvalid) ||
+		errors.Is(err, suppliers.ErrPriceChanged) || errors.Is(err, suppliers.ErrNotFound)
+}
+
+// book books a confirming booking with the supplier under our reference
+// (the supplier is idempotent on it) and captures. The caller holds the lease.
+func (s *Service) book(ctx context.Context, b Booking) (Booking, error) {
+	sup, ok := s.sups[b.Supplier]
+	if !ok {
+		return s.release(ctx, b.ID, "unknown supplier "+b.Supplier)
+	}
+	q, o, err := decoded(b)
+	if err != nil {
+		return s.release(ctx, b.ID, err.Error())
+	}
+	req := suppliers.BookRequest{Reference: b.Reference, Query: q, Offer: o, SpecialRequests: b.SpecialRequests.String,
+		Guest: suppliers.Guest{FirstName: b.FirstName.String, LastName: b.LastName.String, Email: b.Email.String,
+			Phone: b.Phone.String}}
+	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
+	sb, err := sup.Book(cctx, req)
+	cancel()
+	switch {
+	case err == nil:
+		return s.capture(ctx, b, sb.SupplierReference)
+	case supplierRefused(err):
+		return s.fail(ctx, b, "supplier refused: "+err.Error())
+	}
+	return s.release(ctx, b.ID, "supplier booking outcome unknown: "+err.Error())
+}
+
+// capture takes the payment of a booking the supplier confirmed.
+func (s *Service) capture(ctx context.Context, b Booking, supplierRef string) (Booking, error) {
+	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
+	p, err := s.pay.Capture(cctx, b.PaymentID.String, fx.Money{}, payments.IdempotencyKey(b.ID, "capture"))
+	cancel()
+	if err != nil {
+		if errors.Is(err, payments.ErrTimeout) || errors.Is(err, payments.ErrUnavailable) {
+			return s.release(ctx, b.ID, "capture outcome unknown: "+err.Error())
+		}
+		// The authorisation is gone (voided or refused): give the room back.
+		cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
+		_, cerr := s.sups[b.Supplier].Cancel(cctx, b.Reference)
+		cancel()
+		if cerr != nil {
+			return s.release(ctx, b.ID, "capture refused and supplier cancel failed: "+cerr.Error())
+		}
+		return s.fail(ctx, b, "capture refused: "+err.Error())
+	}
+	if p.Card.Brand == "" && b.CardBrand.Valid {
+		p.Card = payments.Card{Brand: b.CardBrand.String, Last4: b.CardLast4.String}
+	}
+	return s.change(ctx, b.ID, func(tx *sql.Tx, b *Booking) (decision, error) {
+		if b.Status != StatusConfirming {
+			return decision{}, errSkip
+		}
+		b.SupplierReference = sql.NullString{String: supplierRef, Valid: supplierRef != ""}
+		if p.Card.Brand != "" {
+			b.CardBrand = sql.NullString{String: p.Card.Brand, Valid: true}
+			b.CardLast4 = sql.NullString{String: p.Card.Last4, Valid: p.Card.Last4 != ""}
+		}
+		b.WorkUntil = sql.NullTime{}
+		if err := s.enqueueConfirmation(ctx, tx, *b); err != nil {
+			return decision{}, err
+		}
+		return decision{To: StatusConfirmed, Cause: "supplier booking " + supplierRef + ", payment captured"}, nil
+	})
+}
+
+// fail voids a confirming booking's authorisation and ends it as failed; when
+// the void cannot be done now the booking stays confirming for Reconcile.
+func (s *Service) fail(ctx context.Context, b Booking, cause string) (Booking, error) {
+	if err := s.void(ctx, b.ID, b.PaymentID.String); err != nil {
+		return s.release(ctx, b.ID, cause+"; "+err.Error())
+	}
+	return s.change(ctx, b.ID, func(_ *sql.Tx, b *Booking) (decision, error) {
+		if b.Status != StatusConfirming {
+			return decision{}, errSkip
+		}
+		b.WorkUntil = sql.NullTime{}
+		return decision{To: StatusFailed, Cause: cause + "; payment voided"}, nil
+	})
+}
+
+// enqueueConfirmation writes the confirmation email into the outbox, in the
+// transaction that confirms the booking.
+func (s *Service) enqueueConfirmation(ctx context.Context, tx *sql.Tx, b Booking) error {
+	if !b.Email.Valid {
+		return nil
+	}
+	q, o, err := decoded(b)
+	if err != nil {
+		return err
+	}
+	var body strings.Builder
+	fmt.Fprintf(&body, "Dear %s %s,\n\nYour booking %s is confirmed.\n\n", b.FirstName.String, b.LastName.String, b.Reference)
+	fmt.Fprintf(&body, "Room: %s\nCheck-in: %s\nCheck-out: %s\n", o.RoomName, q.Checkin.Format("Mon 2 Jan 2006"),
+		q.Checkout.Format("Mon 2 Jan 2006"))
+	fmt.Fprintf(&body, "Paid: %s\n", fx.Money{Amount: b.ChargeAmount, Currency: b.ChargeCurrency})
+	if b.PayAtHotelAmount > 0 {
+		fmt.Fprintf(&body, "Payable at the hotel: %s\n", fx.Money{Amount: b.PayAtHotelAmount, Currency: b.PayAtHotelCurrency})
+	}
+	if b.CardBrand.Valid {
+		fmt.Fprintf(&body, "Card: %s ending %s\n", b.CardBrand.String, b.CardLast4.String)
+	}
+	fmt.Fprintf(&body, "Supplier reference: %s\n\nThank you for booking with Lobang.\n", b.SupplierReference.String)
+	now := s.clock()
+	err = db.EnqueueOutbox(ctx, tx, db.OutboxMessage{BookingID: b.ID, Kind: "confirmation", To: b.Email.String,
+		Subject: "Booking confirmed: " + b.Reference, Body: body.String(), NextAt: now, CreatedAt: now})
+	if errors.Is(err, db.ErrDuplicate) {
+		return nil
+	}
+	return err
+}
