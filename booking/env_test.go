@@ -1,12 +1,14 @@
 package booking_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -70,6 +72,25 @@ type env struct {
 type envOpts struct {
 	webhook bool
 	cfg     booking.Config
+	log     *syncBuffer // receives the service's log lines when set
+}
+
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -110,7 +131,11 @@ func newEnv(t *testing.T, o envOpts) *env {
 	require.NoError(t, err)
 	e.sup = &lossy{Supplier: bedcom}
 	e.pay = payments.NewSim(e.srv.URL, secretKey, hookSecret, &http.Client{Timeout: 10 * time.Second})
-	e.svc = booking.New(booking.Deps{DB: e.pool, Redis: e.rdb, RedisPrefix: e.prefix,
+	logger := slog.New(slog.DiscardHandler)
+	if o.log != nil {
+		logger = slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	e.svc = booking.New(booking.Deps{Logger: logger, DB: e.pool, Redis: e.rdb, RedisPrefix: e.prefix,
 		Suppliers: []suppliers.Supplier{e.sup}, Payments: e.pay, Rates: fx.NewSource(e.srv.URL, nil, "", nil),
 		Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}, o.cfg)
 	return e

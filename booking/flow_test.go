@@ -199,7 +199,8 @@ func TestSupplierTimeoutResolvedByReconcile(t *testing.T) {
 	t.Parallel()
 	t.Run("no answer in time", func(t *testing.T) {
 		t.Parallel()
-		e := newEnv(t, envOpts{cfg: booking.Config{CallTimeout: 500 * time.Millisecond}})
+		logs := &syncBuffer{}
+		e := newEnv(t, envOpts{cfg: booking.Config{CallTimeout: 500 * time.Millisecond}, log: logs})
 		b, u := e.toPayment(t)
 		status, _ := pay(t, u, "4242 4242 4242 4242")
 		require.Equal(t, http.StatusSeeOther, status)
@@ -219,6 +220,11 @@ func TestSupplierTimeoutResolvedByReconcile(t *testing.T) {
 		assert.Equal(t, booking.StatusConfirmed, got.Status)
 		assert.Equal(t, payments.PaymentCaptured, e.payment(t, got).PaymentStatus)
 		assert.Len(t, e.outbox(t, b.ID), 1)
+
+		out := logs.String()
+		assert.Contains(t, out, "booking stays confirming", "the time-out is logged")
+		assert.NotContains(t, out, guest.Email, "no email address in logs")
+		assert.NotRegexp(t, `4242[ -]?4242`, out, "no card number in logs")
 	})
 	t.Run("answer lost", func(t *testing.T) {
 		t.Parallel()

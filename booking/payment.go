@@ -81,6 +81,8 @@ func (s *Service) Authorized(ctx context.Context, idOrSession string) (Booking, 
 		}
 	case StatusConfirming:
 		return s.confirm(ctx, b.ID)
+	case StatusPriceChanged, StatusQuoted, StatusDetails:
+		return b, ErrNotPaid
 	default:
 		return b, nil
 	}

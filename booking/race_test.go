@@ -18,7 +18,7 @@ import (
 func TestRacingAuthorizedBooksAndCapturesOnce(t *testing.T) {
 	dbtest.RequireReal(t)
 	t.Parallel()
-	e := newEnv(t, envOpts{})
+	e := newEnv(t, envOpts{webhook: true}) // the provider's webhook joins the race
 	b, u := e.toPayment(t)
 	status, _ := pay(t, u, "4242 4242 4242 4242")
 	require.Equal(t, http.StatusSeeOther, status)
