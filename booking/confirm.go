@@ -37,7 +37,10 @@ func supplierRefused(err error) bool {
 
 // book books a confirming booking with the supplier under our reference
 // (the supplier is idempotent on it) and captures. The caller holds the lease.
+// The work outlives the caller's request (a customer closing the tab must not
+// cut a booking in half); CallTimeout bounds each call.
 func (s *Service) book(ctx context.Context, b Booking) (Booking, error) {
+	ctx = context.WithoutCancel(ctx)
 	sup, ok := s.sups[b.Supplier]
 	if !ok {
 		return s.release(ctx, b.ID, "unknown supplier "+b.Supplier)

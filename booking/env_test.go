@@ -272,3 +272,24 @@ func (e *env) payment(t *testing.T, b booking.Booking) payments.Session {
 	require.NoError(t, err)
 	return s
 }
+
+// challenge answers the 3-D Secure page the checkout redirected to (loc) by
+// pressing the button with the given value; it returns the final Location.
+func challenge(t *testing.T, checkoutURL, loc, action string) (int, string) {
+	t.Helper()
+	u, err := url.Parse(checkoutURL)
+	require.NoError(t, err)
+	page := u.ResolveReference(&url.URL{Path: loc}).String()
+	resp, err := customer.Get(page)
+	require.NoError(t, err)
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	btn := doc.Find(`button[value="` + action + `"]`)
+	require.Equal(t, 1, btn.Length(), "the challenge offers %s", action)
+	formAction, _ := btn.Closest("form").Attr("action")
+	resp, err = customer.PostForm(u.ResolveReference(&url.URL{Path: formAction}).String(), url.Values{"action": {action}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
+}

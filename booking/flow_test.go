@@ -354,3 +354,28 @@ func TestWebhookConfirmsAndReplayIsOneTransition(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, booking.StatusConfirmed, got.Status)
 }
+
+func TestThreeDSecure(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	b, u := e.toPayment(t)
+	status, loc := pay(t, u, "4000 0027 6000 3184")
+	require.Equal(t, http.StatusSeeOther, status)
+	require.Contains(t, loc, "/3ds")
+	_, err := e.svc.Authorized(ctxT(t), b.ID)
+	require.ErrorIs(t, err, booking.ErrNotPaid, "not paid while the challenge is pending")
+
+	status, _ = challenge(t, u, loc, "fail")
+	require.NotEqual(t, 0, status)
+	_, err = e.svc.Authorized(ctxT(t), b.ID)
+	require.ErrorIs(t, err, booking.ErrNotPaid, "a failed challenge pays nothing")
+
+	status, loc = pay(t, u, "4000 0027 6000 3184")
+	require.Equal(t, http.StatusSeeOther, status)
+	status, loc = challenge(t, u, loc, "approve")
+	require.Equal(t, http.StatusSeeOther, status)
+	assert.Contains(t, loc, "session_id="+b.PaymentSessionID.String)
+	got, err := e.svc.Authorized(ctxT(t), b.PaymentSessionID.String)
+	require.NoError(t, err)
+	assert.Equal(t, booking.StatusConfirmed, got.Status)
+}
