@@ -22,9 +22,15 @@ func AddBookingEvent(ctx context.Context, q DBTX, e BookingEvent) error {
 	if len(cause) > 500 {
 		cause = cause[:500]
 	}
+	// A plain read, then the insert: INSERT … SELECT would take shared locks
+	// on the events index that deadlock with other bookings' inserts.
+	var seq int
+	if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM booking_events WHERE booking_id = ?",
+		e.BookingID).Scan(&seq); err != nil {
+		return fmt.Errorf("next event of booking %s: %w", e.BookingID, err)
+	}
 	_, err := q.ExecContext(ctx, `INSERT INTO booking_events (booking_id, seq, at, from_status, to_status, cause)
-		SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM booking_events WHERE booking_id = ?`,
-		e.BookingID, e.At.UTC(), e.From, e.To, cause, e.BookingID)
+		VALUES (?, ?, ?, ?, ?, ?)`, e.BookingID, seq, e.At.UTC(), e.From, e.To, cause)
 	if err != nil {
 		return fmt.Errorf("add event of booking %s: %w", e.BookingID, err)
 	}
