@@ -98,8 +98,10 @@ func newEnv(t *testing.T, o envOpts) *env {
 	e := &env{}
 	e.pool = dbtest.MySQL(t)
 	e.rdb, e.prefix = dbtest.Redis(t)
+	// The simulator shares the service's clock, so that tests can let
+	// quotes and checkout sessions run out.
 	cfg := suppliersim.Config{Profile: suppliersim.ProfileTest, Admin: true, PaySecretKey: secretKey,
-		PayWebhookSecret: hookSecret}
+		PayWebhookSecret: hookSecret, Now: e.now}
 	if o.webhook {
 		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, err := io.ReadAll(r.Body)
@@ -137,9 +139,12 @@ func newEnv(t *testing.T, o envOpts) *env {
 	}
 	e.svc = booking.New(booking.Deps{Logger: logger, DB: e.pool, Redis: e.rdb, RedisPrefix: e.prefix,
 		Suppliers: []suppliers.Supplier{e.sup}, Payments: e.pay, Rates: fx.NewSource(e.srv.URL, nil, "", nil),
-		Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}, o.cfg)
+		Now: e.now}, o.cfg)
 	return e
 }
+
+// now is the test's clock: the real time plus the skew a test set.
+func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }
 
 func ctxT(t *testing.T) context.Context {
 	t.Helper()

@@ -379,3 +379,39 @@ func TestThreeDSecure(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, booking.StatusConfirmed, got.Status)
 }
+
+// TestReconcileFinishesCheckoutsNobodyReturnedFrom: one customer paid and
+// closed the tab (no return, no webhook), another never paid and the
+// checkout session ran out; after the quote's time both end in a final state.
+func TestReconcileFinishesCheckoutsNobodyReturnedFrom(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	paid, u := e.toPayment(t)
+	status, _ := pay(t, u, "4242 4242 4242 4242")
+	require.Equal(t, http.StatusSeeOther, status)
+	open, _ := e.toPayment(t)
+
+	res, err := e.svc.Reconcile(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, booking.ReconcileResult{}, res, "nothing is due before the quote runs out")
+
+	e.skew.Store(int64(16 * time.Minute))
+	res, err = e.svc.Reconcile(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Confirmed)
+	got, err := e.svc.Get(ctxT(t), paid.ID)
+	require.NoError(t, err)
+	assert.Equal(t, booking.StatusConfirmed, got.Status)
+	got, err = e.svc.Get(ctxT(t), open.ID)
+	require.NoError(t, err)
+	assert.Equal(t, booking.StatusAwaitingPayment, got.Status, "its checkout is still open: the customer may pay")
+
+	e.skew.Store(int64(2 * time.Hour))
+	res, err = e.svc.Reconcile(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Expired)
+	got, err = e.svc.Get(ctxT(t), open.ID)
+	require.NoError(t, err)
+	assert.Equal(t, booking.StatusExpired, got.Status, "its checkout session ran out")
+	assert.Equal(t, []string{"quoted", "details", "awaiting_payment", "expired"}, e.statuses(t, open.ID))
+}

@@ -53,11 +53,18 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileResult, error) {
 		}
 		count(b)
 	}
+	// Two lists, so that checkouts still open (left alone until their session
+	// ends) never crowd out quotes that only need expiring.
 	stale, err := db.BookingIDsInStatus(ctx, s.db,
-		[]string{StatusPriceChanged, StatusQuoted, StatusDetails, StatusAwaitingPayment}, s.clock(), reconcileBatch)
+		[]string{StatusPriceChanged, StatusQuoted, StatusDetails}, s.clock(), reconcileBatch)
 	if err != nil {
 		return res, errors.Join(append(errs, err)...)
 	}
+	unpaid, err := db.BookingIDsInStatus(ctx, s.db, []string{StatusAwaitingPayment}, s.clock(), reconcileBatch)
+	if err != nil {
+		return res, errors.Join(append(errs, err)...)
+	}
+	stale = append(stale, unpaid...)
 	for _, id := range stale {
 		b, err := s.expire(ctx, id)
 		if err != nil {
