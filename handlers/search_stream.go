@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"time"
@@ -75,6 +76,18 @@ func (h *Handler) SearchStream(w http.ResponseWriter, r *http.Request) {
 	p.Query = q
 	dest, _ := destinations.Lookup(q.DestinationUID)
 	rp := resultsPage{p: p, rv: parseResultsView(values), dest: dest}
+
+	// A complete search whose last event the browser already has: nothing
+	// follows it, so a subscription would wait forever. Close at once.
+	snap, err := h.results().snaps.get(ctx, h.agg, sid, "")
+	if err == nil && snap.Progress.Complete && !eventBefore(resume, snap.LastEventID) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		if _, err := io.WriteString(w, "event: done\ndata: \n\n"); err != nil {
+			h.log.Debug("stream: write", "sid", sid, "err", err)
+		}
+		return
+	}
 
 	events, err := h.agg.Subscribe(ctx, sid, after)
 	if errors.Is(err, aggregator.ErrNoSearch) {
