@@ -19,8 +19,8 @@ type BookingEvent struct {
 // it in the transaction that holds the booking's row lock, which orders seq.
 func AddBookingEvent(ctx context.Context, q DBTX, e BookingEvent) error {
 	cause := e.Cause
-	if len(cause) > 500 {
-		cause = cause[:500]
+	if r := []rune(cause); len(r) > 500 { // the column holds 500 characters
+		cause = string(r[:500])
 	}
 	// A plain read, then the insert: INSERT … SELECT would take shared locks
 	// on the events index that deadlock with other bookings' inserts.

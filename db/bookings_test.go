@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,7 +64,14 @@ func TestBookingStore(t *testing.T) {
 	for _, to := range []string{"details", "awaiting_payment"} {
 		require.NoError(t, db.AddBookingEvent(ctx, pool, db.BookingEvent{BookingID: a.ID, At: time.Now(), From: "x", To: to, Cause: "test"}))
 	}
-	evs, err := db.BookingEvents(ctx, pool, a.ID)
+	long := strings.Repeat("é", 600)
+	require.NoError(t, db.AddBookingEvent(ctx, pool, db.BookingEvent{BookingID: b.ID, At: time.Now(), To: "quoted", Cause: long}))
+	evs, err := db.BookingEvents(ctx, pool, b.ID)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, long[:1000], evs[0].Cause, "a long cause is cut at 500 characters")
+
+	evs, err = db.BookingEvents(ctx, pool, a.ID)
 	require.NoError(t, err)
 	require.Len(t, evs, 2)
 	assert.Equal(t, []int{1, 2}, []int{evs[0].Seq, evs[1].Seq})
