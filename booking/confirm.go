@@ -102,10 +102,11 @@ func (s *Service) capture(ctx context.Context, b Booking, supplierRef string) (B
 	})
 }
 
-// fail voids a confirming booking's authorisation and ends it as failed; when
-// the void cannot be done now the booking stays confirming for Reconcile.
+// fail gives a confirming booking's payment back and ends it as failed; when
+// that cannot be done now the booking stays confirming for Reconcile.
 func (s *Service) fail(ctx context.Context, b Booking, cause string) (Booking, error) {
-	if err := s.void(ctx, b.ID, b.PaymentID.String); err != nil {
+	done, err := s.void(ctx, b.ID, b.PaymentID.String)
+	if err != nil {
 		return s.release(ctx, b.ID, cause+"; "+err.Error())
 	}
 	return s.change(ctx, b.ID, func(_ *sql.Tx, b *Booking) (decision, error) {
@@ -113,7 +114,7 @@ func (s *Service) fail(ctx context.Context, b Booking, cause string) (Booking, e
 			return decision{}, errSkip
 		}
 		b.WorkUntil = sql.NullTime{}
-		return decision{To: StatusFailed, Cause: cause + "; payment voided"}, nil
+		return decision{To: StatusFailed, Cause: cause + "; " + done}, nil
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"lobang/aggregator/suppliers"
 	"lobang/booking"
 	"lobang/booking/payments"
+	"lobang/fx"
 	"lobang/suppliersim"
 )
 
@@ -414,4 +415,37 @@ func TestReconcileFinishesCheckoutsNobodyReturnedFrom(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, booking.StatusExpired, got.Status, "its checkout session ran out")
 	assert.Equal(t, []string{"quoted", "details", "awaiting_payment", "expired"}, e.statuses(t, open.ID))
+}
+
+// TestCapturedButCancelledAtSupplierIsRefunded: a worker captured and then
+// died before confirming; meanwhile the supplier's booking was cancelled.
+// Reconcile cannot void a captured payment, so it refunds it.
+func TestCapturedButCancelledAtSupplierIsRefunded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	b, u := e.toPayment(t)
+	status, _ := pay(t, u, "4242 4242 4242 4242")
+	require.Equal(t, http.StatusSeeOther, status)
+	e.sup.loseNext.Store(true)
+	got, err := e.svc.Authorized(ctxT(t), b.ID)
+	require.NoError(t, err)
+	require.Equal(t, booking.StatusConfirming, got.Status)
+	_, err = e.pay.Capture(ctxT(t), got.PaymentID.String, fx.Money{}, payments.IdempotencyKey(b.ID, "capture"))
+	require.NoError(t, err)
+	_, err = e.sup.Cancel(ctxT(t), b.Reference)
+	require.NoError(t, err)
+
+	res, err := e.svc.Reconcile(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Failed)
+	got, err = e.svc.Get(ctxT(t), b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, booking.StatusFailed, got.Status)
+	evs, err := e.svc.Events(ctxT(t), b.ID)
+	require.NoError(t, err)
+	assert.Contains(t, evs[len(evs)-1].Cause, "payment refunded")
+	p, err := e.pay.Refund(ctxT(t), got.PaymentID.String, fx.Money{}, payments.IdempotencyKey(b.ID, "refund"))
+	require.NoError(t, err, "the same refund again answers the first")
+	assert.Equal(t, b.ChargeAmount, p.Amount.Amount, "refunded in full")
+	assert.Empty(t, e.outbox(t, b.ID))
 }

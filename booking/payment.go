@@ -118,7 +118,7 @@ func (s *Service) Authorized(ctx context.Context, idOrSession string) (Booking, 
 	}
 	if b.Status == StatusExpired {
 		// Paid after the booking expired: release the money at once.
-		if err := s.void(ctx, b.ID, sess.PaymentID); err != nil {
+		if _, err := s.void(ctx, b.ID, sess.PaymentID); err != nil {
 			return b, fmt.Errorf("authorized %s after expiry: %w", id, err)
 		}
 		return b, nil
@@ -166,18 +166,30 @@ func (s *Service) release(ctx context.Context, id, cause string) (Booking, error
 	})
 }
 
-// void releases a payment's authorisation; one already voided is fine.
-func (s *Service) void(ctx context.Context, bookingID, paymentID string) error {
+// void gives a payment back: it releases the authorisation or, when the
+// payment was captured already (a crash between capture and confirmation),
+// refunds it in full. It says which it did; done before is fine.
+func (s *Service) void(ctx context.Context, bookingID, paymentID string) (string, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
 	defer cancel()
 	p, err := s.pay.Void(cctx, paymentID, payments.IdempotencyKey(bookingID, "void"))
+	if errors.Is(err, payments.ErrConflict) {
+		r, rerr := s.pay.Refund(cctx, paymentID, fx.Money{}, payments.IdempotencyKey(bookingID, "refund"))
+		if rerr != nil {
+			return "", fmt.Errorf("void %s: %w; refund: %w", paymentID, err, rerr)
+		}
+		if r.Status == "failed" {
+			return "", fmt.Errorf("refund %s failed", paymentID)
+		}
+		return "payment refunded", nil
+	}
 	if err != nil {
-		return fmt.Errorf("void %s: %w", paymentID, err)
+		return "", fmt.Errorf("void %s: %w", paymentID, err)
 	}
 	if p.Status != payments.PaymentVoided {
-		return fmt.Errorf("void %s: payment is %s", paymentID, p.Status)
+		return "", fmt.Errorf("void %s: payment is %s", paymentID, p.Status)
 	}
-	return nil
+	return "payment voided", nil
 }
 
 // HandleWebhook verifies a payment webhook, skips an event already acted
