@@ -44,6 +44,8 @@ type resultsWorld struct {
 type resultsWorldConfig struct {
 	latency map[string]int
 	agg     aggregator.Config
+	// dest is the destination whose catalog is synced (default resultsDest).
+	dest string
 	// noWorkers leaves the aggregator without workers: searches start but
 	// never progress, so a page stays incomplete.
 	noWorkers bool
@@ -71,7 +73,11 @@ func newResultsWorld(t testing.TB, cfg resultsWorldConfig) *resultsWorld {
 	cat := catalog.New(pool, sups, log)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err = cat.SyncDestination(ctx, resultsDest)
+	dest := cfg.dest
+	if dest == "" {
+		dest = resultsDest
+	}
+	_, err = cat.SyncDestination(ctx, dest)
 	require.NoError(t, err)
 
 	acfg := cfg.agg

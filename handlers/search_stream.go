@@ -123,6 +123,10 @@ type resultStream struct {
 	// order they arrived; seen is the same as a set.
 	changed []int64
 	seen    map[int64]bool
+	// shown are the hotels this page may show: the page's window when the
+	// stream first rendered, and every card the stream placed since. Only
+	// those are refreshed when they leave the window.
+	shown map[int64]bool
 }
 
 func (s *resultStream) run(ctx context.Context, events <-chan aggregator.Event, resume string) {
@@ -210,10 +214,11 @@ func (s *resultStream) message(ctx context.Context, id string, hotels []int64) (
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.h.streamUpdate(ctx, snap, s.rp, hotels, s.changed)
+	u, shown, err := s.h.streamUpdate(ctx, snap, s.rp, hotels, s.changed, s.shown)
 	if err != nil {
 		return nil, err
 	}
+	s.shown = shown
 	var html bytes.Buffer
 	if err := views.ResultsUpdateFragment(u).Render(ctx, &html); err != nil {
 		return nil, err
@@ -224,17 +229,25 @@ func (s *resultStream) message(ctx context.Context, id string, hotels []int64) (
 // streamUpdate decides what one stream message shows: of the hotels just
 // priced that pass the filters, those inside the page's window are placed
 // (a shown card changes in place, a new one joins at the end of the list)
-// and the others only refresh a card already shown. changed are the hotels
-// priced since the page was rendered, in arrival order: they tell how many
-// better prices sit below cards that sort after them.
-func (h *Handler) streamUpdate(ctx context.Context, snap aggregator.Snapshot, rp resultsPage, hotels, changed []int64) (views.ResultsUpdate, error) {
+// and those outside it only refresh their card where it may be shown.
+// changed are the hotels priced since the page was rendered, in arrival
+// order: they tell how many better prices sit below cards that sort after
+// them. shown (nil to start it) collects the hotels the page may show: the
+// window of the first message and every card placed.
+func (h *Handler) streamUpdate(ctx context.Context, snap aggregator.Snapshot, rp resultsPage, hotels, changed []int64, shown map[int64]bool) (views.ResultsUpdate, map[int64]bool, error) {
 	rk, err := h.rank(ctx, snap.Hotels, rp)
 	if err != nil {
-		return views.ResultsUpdate{}, err
+		return views.ResultsUpdate{}, shown, err
 	}
 	u := views.ResultsUpdate{Status: resultsStatus(snap.Progress, len(rk.hotels), rp)}
 	start := (rp.p.Page - 1) * perPage
 	inWindow := func(r int) bool { return r >= start && r < start+perPage }
+	if shown == nil {
+		shown = map[int64]bool{}
+		for _, hr := range rk.window(rp.p.Page) {
+			shown[hr.HotelID] = true
+		}
+	}
 
 	var place []int
 	refresh := map[int64]bool{}
@@ -249,7 +262,7 @@ func (h *Handler) streamUpdate(ctx context.Context, snap aggregator.Snapshot, rp
 				placed[r] = true
 				place = append(place, r)
 			}
-		case !refresh[id]:
+		case shown[id] && !refresh[id]:
 			refresh[id] = true
 			u.Refresh = append(u.Refresh, resultCard(rk.hotels[r], rk.content[id], rp, true))
 		}
@@ -258,9 +271,10 @@ func (h *Handler) streamUpdate(ctx context.Context, snap aggregator.Snapshot, rp
 	for _, r := range place {
 		hr := rk.hotels[r]
 		u.Place = append(u.Place, resultCard(hr, rk.content[hr.HotelID], rp, true))
+		shown[hr.HotelID] = true
 	}
 	u.Status.BetterPrices = betterPrices(rk, start, changed)
-	return u, nil
+	return u, shown, nil
 }
 
 // betterPrices counts the cards that sit below a card they sort before.
