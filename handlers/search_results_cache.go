@@ -145,6 +145,92 @@ type snapEntry struct {
 	snap aggregator.Snapshot
 	ok   bool
 	used time.Time
+
+	// rankings holds the snapshot's rankings by filter and sort, so that
+	// the streams of one page share one ranking per event.
+	rmu      sync.Mutex
+	rankedAt string
+	rankings map[string]ranking
+	// messages holds rendered stream messages of the snapshot: streams of
+	// the same page in the same state send the same bytes, rendered once.
+	messages map[string]sharedMessage
+}
+
+// sharedMessage is a rendered stream message and the hotels the page may
+// show after it (never modified: each stream copies it).
+type sharedMessage struct {
+	data  []byte
+	shown map[int64]bool
+}
+
+// maxSharedMessages bounds the messages kept per snapshot.
+const maxSharedMessages = 256
+
+// renew forgets rankings and messages of an older snapshot. rmu is held.
+func (e *snapEntry) renew(snap aggregator.Snapshot) {
+	if e.rankedAt != snap.LastEventID || e.rankings == nil {
+		e.rankedAt = snap.LastEventID
+		e.rankings = map[string]ranking{}
+		e.messages = map[string]sharedMessage{}
+	}
+}
+
+// message returns the message rendered for key from snap, rendering it
+// with render when no other stream has.
+func (e *snapEntry) message(snap aggregator.Snapshot, key string, render func() (sharedMessage, error)) (sharedMessage, error) {
+	e.rmu.Lock()
+	e.renew(snap)
+	m, ok := e.messages[key]
+	e.rmu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := render()
+	if err != nil {
+		return m, err
+	}
+	e.rmu.Lock()
+	defer e.rmu.Unlock()
+	if e.rankedAt == snap.LastEventID && len(e.messages) < maxSharedMessages {
+		e.messages[key] = m
+	}
+	return m, nil
+}
+
+// entry returns the cache entry of sid, if any.
+func (c *snapshotCache) entry(sid string) (*snapEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[sid]
+	return e, ok
+}
+
+// ranking returns the ranking of snap for key, computing it with rank once
+// per snapshot and key.
+func (e *snapEntry) ranking(snap aggregator.Snapshot, key string, rank func() (ranking, error)) (ranking, error) {
+	e.rmu.Lock()
+	defer e.rmu.Unlock()
+	e.renew(snap)
+	if r, ok := e.rankings[key]; ok {
+		return r, nil
+	}
+	r, err := rank()
+	if err != nil {
+		return ranking{}, err
+	}
+	e.rankings[key] = r
+	return r, nil
+}
+
+// ranked ranks a snapshot of sid for rp, sharing the work with every other
+// stream of this instance showing the same filters and order.
+func (h *Handler) ranked(ctx context.Context, snap aggregator.Snapshot, rp resultsPage) (ranking, error) {
+	e, ok := h.results().snaps.entry(snap.SID)
+	if !ok || snap.LastEventID == "" {
+		return h.rank(ctx, snap.Hotels, rp)
+	}
+	key := rp.withPage(1).rv.query(rp.withPage(1).p)
+	return e.ranking(snap, key, func() (ranking, error) { return h.rank(ctx, snap.Hotels, rp) })
 }
 
 // get returns a snapshot of sid that includes at least event atLeast,

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"lobang/aggregator"
@@ -100,7 +102,8 @@ func (h *Handler) SearchStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s := &resultStream{h: h, w: w, rc: http.NewResponseController(w), sid: sid, rp: rp, seen: map[int64]bool{}}
+	s := &resultStream{h: h, w: w, rc: http.NewResponseController(w), sid: sid, rp: rp, seen: map[int64]bool{},
+		query: r.URL.RawQuery + "|" + resume}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
 	hd.Set("X-Accel-Buffering", "no")
@@ -119,6 +122,9 @@ type resultStream struct {
 	rc  *http.ResponseController
 	sid string
 	rp  resultsPage
+	// query identifies the page the stream serves (its URL and resume
+	// point) for sharing rendered messages.
+	query string
 	// changed lists the hotels priced after the page was rendered, in the
 	// order they arrived; seen is the same as a set.
 	changed []int64
@@ -174,7 +180,7 @@ func (s *resultStream) run(ctx context.Context, events <-chan aggregator.Event, 
 // changed since the page was rendered). It reports whether to go on.
 func (s *resultStream) send(ctx context.Context, batch []aggregator.Event, resume string) bool {
 	var fresh []int64
-	last, done, news := "", false, false
+	first, last, done, news := "", "", false, false
 	for _, e := range batch {
 		for _, id := range e.HotelIDs {
 			if !s.seen[id] {
@@ -184,13 +190,16 @@ func (s *resultStream) send(ctx context.Context, batch []aggregator.Event, resum
 		}
 		done = done || e.Type == aggregator.EventDone
 		if eventBefore(resume, e.ID) {
+			if !news {
+				first = e.ID
+			}
 			news = true
 			last = e.ID
 			fresh = append(fresh, e.HotelIDs...)
 		}
 	}
 	if news {
-		msg, err := s.message(ctx, last, fresh)
+		msg, err := s.message(ctx, first, last, fresh)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.h.log.Warn("stream: render", "sid", s.sid, "err", err)
@@ -208,22 +217,38 @@ func (s *resultStream) send(ctx context.Context, batch []aggregator.Event, resum
 	return true
 }
 
-// message renders the SSE message of event id for the hotels it priced.
-func (s *resultStream) message(ctx context.Context, id string, hotels []int64) ([]byte, error) {
+// message renders the SSE message of events from..id for the hotels they
+// priced. Streams of the same page in the same state (same URL, same
+// resume point, same events so far) share one rendering: a thousand
+// viewers of a search cost one render per message, not a thousand.
+func (s *resultStream) message(ctx context.Context, from, id string, hotels []int64) ([]byte, error) {
 	snap, err := s.h.results().snaps.get(ctx, s.h.agg, s.sid, id)
 	if err != nil {
 		return nil, err
 	}
-	u, shown, err := s.h.streamUpdate(ctx, snap, s.rp, hotels, s.changed, s.shown)
+	render := func() (sharedMessage, error) {
+		u, shown, err := s.h.streamUpdate(ctx, snap, s.rp, hotels, s.changed, maps.Clone(s.shown))
+		if err != nil {
+			return sharedMessage{}, err
+		}
+		var html bytes.Buffer
+		if err := views.ResultsUpdateFragment(u).Render(ctx, &html); err != nil {
+			return sharedMessage{}, err
+		}
+		return sharedMessage{data: sseMessage(id, html.Bytes()), shown: shown}, nil
+	}
+	var m sharedMessage
+	if e, ok := s.h.results().snaps.entry(s.sid); ok {
+		key := s.query + "|" + from + "|" + id + "|" + strconv.Itoa(len(s.changed)) + "|" + strconv.Itoa(len(s.shown))
+		m, err = e.message(snap, key, render)
+	} else {
+		m, err = render()
+	}
 	if err != nil {
 		return nil, err
 	}
-	s.shown = shown
-	var html bytes.Buffer
-	if err := views.ResultsUpdateFragment(u).Render(ctx, &html); err != nil {
-		return nil, err
-	}
-	return sseMessage(id, html.Bytes()), nil
+	s.shown = maps.Clone(m.shown)
+	return m.data, nil
 }
 
 // streamUpdate decides what one stream message shows: of the hotels just
@@ -235,7 +260,7 @@ func (s *resultStream) message(ctx context.Context, id string, hotels []int64) (
 // them. shown (nil to start it) collects the hotels the page may show: the
 // window of the first message and every card placed.
 func (h *Handler) streamUpdate(ctx context.Context, snap aggregator.Snapshot, rp resultsPage, hotels, changed []int64, shown map[int64]bool) (views.ResultsUpdate, map[int64]bool, error) {
-	rk, err := h.rank(ctx, snap.Hotels, rp)
+	rk, err := h.ranked(ctx, snap, rp)
 	if err != nil {
 		return views.ResultsUpdate{}, shown, err
 	}
