@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
@@ -51,20 +52,22 @@ func TestResultsStreamInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#checkin`), in.Format(time.DateOnly)),
 		chromedp.SetValue(chromedp.CSS(`#checkout`), in.AddDate(0, 0, 2).Format(time.DateOnly)),
 	)
+	// Note when the first card appears, from the start of the results
+	// page's navigation: a script the browser runs before each document
+	// (injected through the DevTools protocol, so the page's CSP does not
+	// apply to it; the page itself runs no script of ours).
+	if _, err := chromedp.Call(b.Ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+		new MutationObserver((_, obs) => {
+			if (document.querySelector('[data-testid="hotel-card"]')) { window.__firstCard = performance.now(); obs.disconnect(); }
+		}).observe(document, {childList: true, subtree: true});`}); err != nil {
+		t.Fatalf("add script: %v", err)
+	}
 	_, err := chromedp.RunResponse(b.Ctx, chromedp.Click(chromedp.CSS(`[data-testid="search-submit"]`)))
 	require.NoError(t, err)
 	loc, err := url.Parse(browsertest.Get(t, b, chromedp.Location()))
 	require.NoError(t, err)
 	assert.Equal(t, "/search", loc.Path)
 
-	// Record when the first card appeared, relative to the navigation.
-	browsertest.Get(t, b, chromedp.Evaluate[bool](`(() => {
-		const list = document.getElementById("cards");
-		const mark = () => { if (list.children.length && window.__firstCard === undefined) window.__firstCard = performance.now(); };
-		mark();
-		new MutationObserver(mark).observe(list, {childList: true});
-		return true;
-	})()`))
 	pollJS(t, b, `document.querySelectorAll('#cards > [data-testid="hotel-card"]').length > 0`, 10*time.Second)
 	initiallyComplete := browsertest.Get(t, b, chromedp.Evaluate[bool](
 		`document.querySelector('[data-testid="results-live"]') === null`))
@@ -95,7 +98,24 @@ func TestResultsStreamInBrowser(t *testing.T) {
 	assert.Zero(t, dups, "a card streamed twice is updated, not duplicated")
 	firstCard := browsertest.Get(t, b, chromedp.Evaluate[float64](`window.__firstCard ?? -1`))
 	nav := browsertest.Get(t, b, chromedp.Evaluate[float64](`performance.getEntriesByType("navigation")[0].responseEnd`))
-	t.Logf("first card at %.0f ms after navigation start (page response end %.0f ms; fastest supplier 0 ms; page complete at first paint: %v)", firstCard, nav, initiallyComplete)
+	sse := browsertest.Get(t, b, chromedp.Evaluate[float64](`(performance.getEntriesByType("resource").find(e => e.name.includes("/stream")) || {}).responseStart ?? -1`))
+	t.Logf("first card at %.0f ms after the results page's navigation start (page response end %.0f ms, stream response start %.0f ms; fastest supplier 0 ms; complete at first render: %v)", firstCard, nav, sse, initiallyComplete)
+	// Cards that joined below cheaper ones are offered a re-sort.
+	outOfOrder := browsertest.Get(t, b, chromedp.Evaluate[bool](`(() => {
+		const p = [...document.querySelectorAll('#cards [data-testid="hotel-price"]')].map(e => Number(e.textContent.replace(/[^0-9]/g, "")));
+		return p.some((x, i) => i > 0 && x < p[i - 1]);
+	})()`))
+	resort := browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector('[data-testid="resort"]')?.getAttribute("href") ?? ""`))
+	if outOfOrder {
+		require.NotEmpty(t, resort, "better prices below are offered a re-sort")
+		b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="resort"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="hotel-card"]`)))
+		sorted := browsertest.Get(t, b, chromedp.Evaluate[bool](`(() => {
+			const p = [...document.querySelectorAll('#cards [data-testid="hotel-price"]')].map(e => Number(e.textContent.replace(/[^0-9]/g, "")));
+			return p.every((x, i) => i === 0 || x >= p[i - 1]);
+		})()`))
+		assert.True(t, sorted, "re-sorting puts the cheapest first")
+	}
+	t.Logf("cards out of order before re-sort: %v (re-sort link %q)", outOfOrder, resort)
 	assert.Empty(t, b.Problems(), "no console errors or CSP violations")
 }
 
