@@ -135,9 +135,12 @@ func TestResultsWithoutJavaScriptInBrowser(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	var progress string
 	for time.Now().Before(deadline) {
-		// With scripts off, chromedp's own polling cannot run in the page:
-		// read the DOM from outside.
-		progress = browsertest.Get(t, b, chromedp.Text(chromedp.CSS(`[data-testid="results-progress"]`)))
+		// The page may be mid-refresh: a failed read is simply retried.
+		text, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
+			`document.querySelector('[data-testid="results-progress"]')?.textContent ?? ""`))
+		if err == nil {
+			progress = text
+		}
 		if strings.Contains(progress, "3 of 3 suppliers") {
 			break
 		}
