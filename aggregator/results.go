@@ -221,7 +221,7 @@ func Select(hotels []HotelResult, facts map[int64]HotelFacts, o ResultOptions) P
 		if !f.HasGeo {
 			return math.Inf(1)
 		}
-		return haversine(o.CenterLat, o.CenterLng, f.Lat, f.Lng)
+		return DistanceMetres(o.CenterLat, o.CenterLng, f.Lat, f.Lng)
 	}
 	slices.SortStableFunc(kept, func(x, y HotelResult) int {
 		fx, fy := facts[x.HotelID], facts[y.HotelID]
@@ -267,8 +267,8 @@ func passes(h HotelResult, f HotelFacts, o ResultOptions) bool {
 	return true
 }
 
-// haversine is the great-circle distance in metres.
-func haversine(lat1, lng1, lat2, lng2 float64) float64 {
+// DistanceMetres is the great-circle distance between two points in metres.
+func DistanceMetres(lat1, lng1, lat2, lng2 float64) float64 {
 	const r = 6371000.0
 	rad := math.Pi / 180
 	dlat, dlng := (lat2-lat1)*rad, (lng2-lng1)*rad

@@ -65,6 +65,8 @@ type Handler struct {
 	// agg runs searches; cat is the hotel catalog. Both arrive with Attach.
 	agg *aggregator.Aggregator
 	cat *catalog.Catalog
+	// resultsState caches what results pages and their streams share.
+	resultsState *resultsState
 	// sups and conv price room offers; they arrive with AttachSuppliers.
 	sups []suppliers.Supplier
 	conv aggregator.Converter
@@ -91,6 +93,8 @@ func New(d Deps) *Handler {
 		cfg:     d.Config,
 		metrics: newMetrics(d.Metrics),
 		drain:   make(chan struct{}),
+
+		resultsState: newResultsState(),
 	}
 	h.csp = contentSecurityPolicy(d.Config.ImageOrigins)
 	if d.Suggest != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"lobang/aggregator"
 	"lobang/aggregator/suppliers"
 	"lobang/db"
 	"lobang/destinations"
@@ -184,7 +185,7 @@ func hotelMap(hotel db.Hotel, others []db.Hotel) *views.HotelMap {
 		if o.ID == hotel.ID || !o.HasGeo {
 			continue
 		}
-		if km := distanceKM(hotel.Lat, hotel.Lng, o.Lat, o.Lng); km <= nearbyKM {
+		if km := aggregator.DistanceMetres(hotel.Lat, hotel.Lng, o.Lat, o.Lng) / 1000; km <= nearbyKM {
 			ns = append(ns, near{o, km})
 		}
 	}
@@ -214,29 +215,13 @@ func hotelMap(hotel db.Hotel, others []db.Hotel) *views.HotelMap {
 	m := &views.HotelMap{Width: mapWidth, Height: mapHeight}
 	for _, n := range ns {
 		p := point(n.h)
-		p.Distance = formatDistance(n.km)
+		p.Distance = distanceText(n.km * 1000)
 		m.Points = append(m.Points, p)
 	}
 	cur := point(hotel)
 	cur.Current = true
 	m.Points = append(m.Points, cur) // drawn last, on top
 	return m
-}
-
-// distanceKM is the great-circle distance between two points.
-func distanceKM(lat1, lng1, lat2, lng2 float64) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
-}
-
-func formatDistance(km float64) string {
-	if km < 1 {
-		return strconv.Itoa(int(math.Round(km*100))*10) + " m"
-	}
-	return strconv.FormatFloat(km, 'f', 1, 64) + " km"
 }
 
 func compareFloat(a, b float64) int {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"lobang/aggregator/suppliers"
+	"lobang/booking"
 )
 
 // offerTTL is how long a shown room offer stays bookable by its id; after
@@ -23,19 +23,8 @@ var ErrOfferExpired = errors.New("offer expired")
 
 // StoredOffer is a room offer as shown to a customer, kept server-side so
 // that the Book form carries only its opaque id: a price never comes from
-// the client.
-type StoredOffer struct {
-	ID              string          `json:"id"`
-	Supplier        string          `json:"supplier"`
-	SupplierHotelID string          `json:"supplier_hotel_id"`
-	HotelID         int64           `json:"hotel_id"`
-	Query           suppliers.Query `json:"query"`
-	// Offer is the supplier's offer in its own currency, exactly as returned.
-	Offer suppliers.Offer `json:"offer"`
-	// Display is the total shown to the customer, in the currency they chose.
-	Display   suppliers.Money `json:"display"`
-	CreatedAt time.Time       `json:"created_at"`
-}
+// the client. Its shape belongs to the booking, which reads it back.
+type StoredOffer = booking.StoredOffer
 
 func (h *Handler) offerKey(id string) string { return h.cfg.RedisPrefix + "offer:" + id }
 

@@ -21,21 +21,14 @@ type resultsState struct {
 	snaps  snapshotCache
 }
 
-// resultsStates holds one resultsState per Handler. It lives beside the
-// Handler rather than in it because the Handler's fields belong to another
-// file; each Handler still gets its own.
-var resultsStates sync.Map // *Handler → *resultsState
-
-func (h *Handler) results() *resultsState {
-	if s, ok := resultsStates.Load(h); ok {
-		return s.(*resultsState)
-	}
-	s, _ := resultsStates.LoadOrStore(h, &resultsState{
+func newResultsState() *resultsState {
+	return &resultsState{
 		hotels: hotelCache{ttl: 5 * time.Minute, m: map[int64]cachedHotel{}},
 		snaps:  snapshotCache{m: map[string]*snapEntry{}},
-	})
-	return s.(*resultsState)
+	}
 }
+
+func (h *Handler) results() *resultsState { return h.resultsState }
 
 // cardHotel is what a result card and the filters need of a catalog hotel.
 type cardHotel struct {

@@ -31,7 +31,7 @@ func resultCard(hr aggregator.HotelResult, c cardHotel, rp resultsPage, lazy boo
 		card.ReviewCount = c.ReviewCount
 	}
 	if c.HasGeo && (rp.dest.Lat != 0 || rp.dest.Lng != 0) {
-		card.Distance = distanceText(haversineMetres(rp.dest.Lat, rp.dest.Lng, c.Lat, c.Lng)) + " from the centre"
+		card.Distance = distanceText(aggregator.DistanceMetres(rp.dest.Lat, rp.dest.Lng, c.Lat, c.Lng)) + " from the centre"
 	}
 	nights := max(1, q.Nights())
 	if rp.rv.PerNight {
@@ -156,13 +156,4 @@ func distanceText(m float64) string {
 		return strconv.Itoa(int(math.Round(m/10)*10)) + " m"
 	}
 	return strconv.FormatFloat(m/1000, 'f', 1, 64) + " km"
-}
-
-// haversineMetres is the great-circle distance between two points.
-func haversineMetres(lat1, lng1, lat2, lng2 float64) float64 {
-	const r = 6371000.0
-	rad := math.Pi / 180
-	dlat, dlng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	s := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlng/2)*math.Sin(dlng/2)
-	return 2 * r * math.Asin(math.Sqrt(s))
 }

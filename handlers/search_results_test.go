@@ -229,7 +229,7 @@ func TestResultsFiltersAndSorts(t *testing.T) {
 		{name: "sort review", query: "sort=review", order: func(a, b db.Hotel) bool { return a.ReviewScore > b.ReviewScore }},
 		{name: "sort stars", query: "sort=stars", order: func(a, b db.Hotel) bool { return a.Stars > b.Stars }},
 		{name: "sort distance", query: "sort=distance", order: func(a, b db.Hotel) bool {
-			return haversineMetres(dest.Lat, dest.Lng, a.Lat, a.Lng) < haversineMetres(dest.Lat, dest.Lng, b.Lat, b.Lng)
+			return aggregator.DistanceMetres(dest.Lat, dest.Lng, a.Lat, a.Lng) < aggregator.DistanceMetres(dest.Lat, dest.Lng, b.Lat, b.Lng)
 		}},
 	}
 	for _, c := range cases {
