@@ -132,7 +132,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	bedcom, err := suppliers.New("bedcom", e.srv.URL+"/bedcom", &http.Client{})
 	require.NoError(t, err)
 	e.sup = &lossy{Supplier: bedcom}
-	e.pay = payments.NewSim(e.srv.URL, secretKey, hookSecret, &http.Client{Timeout: 10 * time.Second})
+	e.pay = payments.NewSim(e.srv.URL+"/pay", secretKey, hookSecret, &http.Client{Timeout: 10 * time.Second})
 	logger := slog.New(slog.DiscardHandler)
 	if o.log != nil {
 		logger = slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))

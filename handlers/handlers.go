@@ -17,6 +17,7 @@ import (
 	"lobang/aggregator"
 	"lobang/aggregator/catalog"
 	"lobang/aggregator/suppliers"
+	"lobang/booking"
 
 	"lobang/suggest"
 )
@@ -33,6 +34,9 @@ type Config struct {
 	// ImageOrigins are extra origins pages may load images from (suppliers'
 	// image hosts).
 	ImageOrigins []string
+	// FormOrigins are origins forms may lead to (the payment provider's
+	// hosted checkout, reached by redirect after the guest details form).
+	FormOrigins []string
 	// Attribution is the data attribution sentence shown in every footer.
 	Attribution string
 	// RedisPrefix is prepended to every Redis key the handlers write
@@ -74,6 +78,8 @@ type Handler struct {
 	pages pageCache
 	// sitemaps holds the sitemap URLs, rebuilt every few minutes.
 	sitemaps sitemapSet
+	// bookings runs the booking flow; it arrives with AttachBooking.
+	bookings *booking.Service
 
 	ready     atomic.Bool
 	drainOnce sync.Once
@@ -96,7 +102,7 @@ func New(d Deps) *Handler {
 
 		resultsState: newResultsState(),
 	}
-	h.csp = contentSecurityPolicy(d.Config.ImageOrigins)
+	h.csp = contentSecurityPolicy(d.Config.ImageOrigins, d.Config.FormOrigins)
 	if d.Suggest != nil {
 		h.suggest = func() *suggest.Index { return d.Suggest }
 	} else {

@@ -91,8 +91,11 @@ func (h *Handler) trusted(ip netip.Addr) bool {
 	return false
 }
 
-func contentSecurityPolicy(imageOrigins []string) string {
+func contentSecurityPolicy(imageOrigins, formOrigins []string) string {
 	img := append([]string{"'self'", "data:"}, imageOrigins...)
+	// A form's redirect counts against form-action too: the guest details
+	// form answers with a redirect to the payment provider's checkout.
+	form := append([]string{"'self'"}, formOrigins...)
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self'",
@@ -102,7 +105,7 @@ func contentSecurityPolicy(imageOrigins []string) string {
 		"connect-src 'self'",
 		"object-src 'none'",
 		"base-uri 'self'",
-		"form-action 'self'",
+		"form-action " + strings.Join(form, " "),
 		"frame-ancestors 'none'",
 	}, "; ")
 }

@@ -26,6 +26,7 @@ func (h *Handler) router() chi.Router {
 	r.MethodNotAllowed(h.methodNotAllowed)
 
 	get := func(pattern string, fn http.HandlerFunc) { h.route(r, http.MethodGet, pattern, fn) }
+	post := func(pattern string, fn http.HandlerFunc) { h.route(r, http.MethodPost, pattern, fn) }
 
 	get("/", h.HomePage)
 	get("/terms", h.TermsPage)
@@ -39,6 +40,13 @@ func (h *Handler) router() chi.Router {
 	get("/hotels/{id}/rooms", h.RoomsPage)
 	get("/destinations/{uid}", h.DestinationPage)
 	get("/destinations/{uid}/{slug}", h.DestinationPage)
+	post("/bookings", h.CreateBooking)
+	get("/bookings/{id}", h.BookingPage)
+	post("/bookings/{id}/price", h.BookingPrice)
+	post("/bookings/{id}/details", h.BookingDetails)
+	post("/bookings/{id}/pay", h.BookingPay)
+	get("/bookings/{id}/return", h.BookingReturn)
+	post("/payments/webhook", h.PaymentWebhook)
 	get("/robots.txt", h.Robots)
 	get("/sitemap.xml", h.SitemapIndex)
 	get("/sitemaps/{name}", h.Sitemap)

@@ -30,7 +30,7 @@ type simProvider struct {
 }
 
 // NewSim returns the Provider of the simulated hosted checkout at baseURL (the simulator's
-// root, e.g. "http://127.0.0.1:8081"). A nil client means one with a 30 s time-out; callers'
+// /pay, e.g. "http://127.0.0.1:8081/pay", as its suppliers live under /ascenda, /bedcom…). A nil client means one with a 30 s time-out; callers'
 // contexts bound every call in any case.
 func NewSim(baseURL, secretKey, webhookSecret string, client *http.Client) Provider {
 	if client == nil {
@@ -140,7 +140,7 @@ func (p *simProvider) CreateCheckout(ctx context.Context, req CheckoutRequest) (
 		"capture": "manual", "metadata": map[string]string{"booking_id": req.BookingID}}
 	var s simSession
 	op := "create checkout for " + req.Reference
-	if err := p.call(ctx, op, http.MethodPost, "/pay/v1/sessions", req.IdempotencyKey, body, &s); err != nil {
+	if err := p.call(ctx, op, http.MethodPost, "/v1/sessions", req.IdempotencyKey, body, &s); err != nil {
 		return Checkout{}, err
 	}
 	if s.ID == "" || s.URL == "" {
@@ -156,7 +156,7 @@ func (p *simProvider) Session(ctx context.Context, sessionID string) (Session, e
 		return Session{}, err
 	}
 	var s simSession
-	if err := p.call(ctx, op, http.MethodGet, "/pay/v1/sessions/"+url.PathEscape(sessionID), "", nil, &s); err != nil {
+	if err := p.call(ctx, op, http.MethodGet, "/v1/sessions/"+url.PathEscape(sessionID), "", nil, &s); err != nil {
 		return Session{}, err
 	}
 	out := Session{ID: s.ID, Status: SessionStatus(s.Status), Reference: s.Reference,
@@ -212,7 +212,7 @@ func (p *simProvider) paymentCall(ctx context.Context, verb, paymentID, idemKey 
 		return Payment{}, err
 	}
 	var sp simPayment
-	path := "/pay/v1/payments/" + url.PathEscape(paymentID) + "/" + verb
+	path := "/v1/payments/" + url.PathEscape(paymentID) + "/" + verb
 	if err := p.call(ctx, op, http.MethodPost, path, idemKey, body, &sp); err != nil {
 		return Payment{}, err
 	}
@@ -242,7 +242,7 @@ func (p *simProvider) Refund(ctx context.Context, paymentID string, amount fx.Mo
 		return Refund{}, &Error{Op: op, Message: "negative amount", Kind: ErrInvalid}
 	}
 	var r simRefund
-	path := "/pay/v1/payments/" + url.PathEscape(paymentID) + "/refunds"
+	path := "/v1/payments/" + url.PathEscape(paymentID) + "/refunds"
 	if err := p.call(ctx, op, http.MethodPost, path, idempotencyKey, amountBody(amount), &r); err != nil {
 		return Refund{}, err
 	}

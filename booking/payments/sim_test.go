@@ -85,7 +85,7 @@ func newSimEnv(t *testing.T) *simEnv {
 		sim.Close()
 		e.srv.Close()
 	})
-	e.p = NewSim(e.srv.URL, "sk_sim_test", "whsec_sim_test", &http.Client{Timeout: 10 * time.Second})
+	e.p = NewSim(e.srv.URL+"/pay", "sk_sim_test", "whsec_sim_test", &http.Client{Timeout: 10 * time.Second})
 	return e
 }
 
@@ -301,7 +301,7 @@ func TestSimProviderErrors(t *testing.T) {
 	_, err = e.p.CreateCheckout(ctx, bad)
 	assert.ErrorIs(t, err, ErrInvalid, "refused by the provider")
 
-	wrongKey := NewSim(e.srv.URL, "sk_wrong", "whsec_sim_test", nil)
+	wrongKey := NewSim(e.srv.URL+"/pay", "sk_wrong", "whsec_sim_test", nil)
 	_, err = wrongKey.CreateCheckout(ctx, checkoutReq("b4"))
 	assert.ErrorIs(t, err, ErrInvalid)
 
@@ -315,7 +315,7 @@ func TestSimProviderErrors(t *testing.T) {
 	down := httptest.NewServer(http.NotFoundHandler())
 	downURL := down.URL
 	down.Close()
-	_, err = NewSim(downURL, "k", "s", nil).Session(ctx, "cs_1")
+	_, err = NewSim(downURL+"/pay", "k", "s", nil).Session(ctx, "cs_1")
 	assert.ErrorIs(t, err, ErrUnavailable, "nobody listening")
 
 	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -332,7 +332,7 @@ func TestSimProviderErrors(t *testing.T) {
 		}
 	}))
 	t.Cleanup(flaky.Close)
-	fp := NewSim(flaky.URL, "k", "s", nil)
+	fp := NewSim(flaky.URL+"/pay", "k", "s", nil)
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	_, err = fp.Session(short, "cs_slow")

@@ -46,7 +46,7 @@ func openCatalog(ctx context.Context, cfg Config, getenv func(string) string, lo
 	}
 	env := &catalogEnv{b: b}
 	if len(cfg.Suppliers) == 0 {
-		simCfg, err := inProcessSimConfig(cfg, getenv)
+		simCfg, err := inProcessSimConfig(cfg, getenv, "")
 		if err != nil {
 			b.shutdown()
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"lobang/db"
+	"lobang/suppliersim"
 )
 
 // Config is Lobang's whole configuration, read from LOBANG_* variables and
@@ -39,6 +41,19 @@ type Config struct {
 	MetricsToken     string         // LOBANG_METRICS_TOKEN
 	DrainDelay       time.Duration  // LOBANG_DRAIN_DELAY: wait after readiness turns false
 	ShutdownTimeout  time.Duration  // LOBANG_SHUTDOWN_TIMEOUT: in-flight requests' grace
+	WorkerHealthAddr string         // LOBANG_WORKER_HEALTH_ADDR: where `lobang worker` answers /healthz and /metrics; empty: nowhere
+
+	// Payments: Stripe when its key is set, else the simulated provider at
+	// PayURL (the in-process simulator's /pay when suppliers are simulated).
+	PayURL              string // LOBANG_PAY_URL: the simulated provider's base URL
+	PaySecretKey        string // LOBANG_PAY_SECRET_KEY
+	PayWebhookSecret    string // LOBANG_PAY_WEBHOOK_SECRET
+	StripeSecretKey     string // LOBANG_STRIPE_SECRET_KEY
+	StripeWebhookSecret string // LOBANG_STRIPE_WEBHOOK_SECRET
+	// Email: SMTP when SMTPURL is set, else .eml files in MailDir.
+	SMTPURL  string // LOBANG_SMTP_URL: smtp://user:pass@host:587 or smtps://…
+	MailDir  string // LOBANG_MAIL_DIR: where the dev stack writes emails (var/mail)
+	MailFrom string // LOBANG_MAIL_FROM
 
 	baseURLDefault bool // BaseURL was derived from Addr, so it follows the bound port
 }
@@ -90,6 +105,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		RedisPrefix:  get("LOBANG_REDIS_PREFIX", ""),
 		SimAddr:      get("LOBANG_SIM_ADDR", ":8081"),
 		MetricsToken: get("LOBANG_METRICS_TOKEN", ""),
+
+		WorkerHealthAddr: get("LOBANG_WORKER_HEALTH_ADDR", ""),
 	}
 
 	if err := checkAddr(c.Addr); err != nil {
@@ -97,6 +114,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if err := checkAddr(c.SimAddr); err != nil {
 		errs = append(errs, bad("LOBANG_SIM_ADDR", "%v", err))
+	}
+	if err := checkAddr(c.WorkerHealthAddr); c.WorkerHealthAddr != "" && err != nil {
+		errs = append(errs, bad("LOBANG_WORKER_HEALTH_ADDR", "%v", err))
 	}
 
 	base := get("LOBANG_BASE_URL", "")
@@ -159,6 +179,31 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	} else if len(c.Suppliers) > 0 {
 		errs = append(errs, bad("LOBANG_FX_URL", "required when LOBANG_SUPPLIERS is set"))
+	}
+
+	c.PayURL = get("LOBANG_PAY_URL", "")
+	if c.PayURL != "" {
+		if u, err := url.Parse(c.PayURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, bad("LOBANG_PAY_URL", "not an http(s) URL"))
+		}
+	}
+	c.PaySecretKey = get("LOBANG_PAY_SECRET_KEY", suppliersim.DefaultPaySecretKey)
+	c.PayWebhookSecret = get("LOBANG_PAY_WEBHOOK_SECRET", suppliersim.DefaultPayWebhookSecret)
+	c.StripeSecretKey = get("LOBANG_STRIPE_SECRET_KEY", "")
+	c.StripeWebhookSecret = get("LOBANG_STRIPE_WEBHOOK_SECRET", "")
+	if c.StripeSecretKey != "" && c.StripeWebhookSecret == "" {
+		errs = append(errs, bad("LOBANG_STRIPE_WEBHOOK_SECRET", "required with LOBANG_STRIPE_SECRET_KEY"))
+	}
+	c.SMTPURL = get("LOBANG_SMTP_URL", "")
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			errs = append(errs, bad("LOBANG_SMTP_URL", "not an smtp:// or smtps:// URL"))
+		}
+	}
+	c.MailDir = get("LOBANG_MAIL_DIR", "var/mail")
+	c.MailFrom = get("LOBANG_MAIL_FROM", "Lobang <bookings@lobang.example>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, bad("LOBANG_MAIL_FROM", "not an email address: %v", err))
 	}
 
 	c.LogFormat = get("LOBANG_LOG_FORMAT", "json")

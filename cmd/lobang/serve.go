@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -129,7 +130,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 
 	if len(cfg.Suppliers) == 0 {
 		// No suppliers configured: run the simulated world in-process.
-		simCfg, err := inProcessSimConfig(cfg, getenv)
+		simCfg, err := inProcessSimConfig(cfg, getenv, localURL(ln.Addr())+"/payments/webhook")
 		if err != nil {
 			ln.Close()
 			return err
@@ -141,6 +142,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		}
 		defer sim.Close()
 		cfg.Suppliers, cfg.FXURL = sim.supplierURLs(), sim.URL+"/fx"
+		if cfg.PayURL == "" && cfg.StripeSecretKey == "" {
+			cfg.PayURL = sim.URL + "/pay"
+		}
 		log.Warn("simulated suppliers in-process", "url", sim.URL, "profile", simCfg.Profile)
 	}
 
@@ -154,6 +158,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 			MetricsToken:   cfg.MetricsToken,
 			Attribution:    attribution,
 			ImageOrigins:   imageOrigins(cfg.Suppliers),
+			FormOrigins:    checkoutOrigins(cfg),
 			RedisPrefix:    cfg.RedisPrefix,
 		},
 	})
@@ -193,21 +198,26 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	// Search workers run in every serve process; they stop taking jobs when
 	// the process drains, leaving unfinished ones for other instances.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	workDone := make(chan struct{})
-	go func() {
-		defer close(workDone)
+	var background sync.WaitGroup
+	background.Go(func() {
 		if err := svc.agg.Run(workCtx); err != nil {
 			log.Error("search workers", "err", err)
 		}
-	}()
+	})
 	defer func() {
 		stopWork()
-		<-workDone
+		background.Wait()
 	}()
 
 	h.Attach(b.db, b.redis)
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
+	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
+		h.AttachBooking(bookings)
+		// The reconciler runs beside every web process too, so that the dev
+		// stack needs no worker; its work is leased per booking.
+		background.Go(func() { reconcile(workCtx, bookings, log) })
+	}
 	go keepHotelSuggestions(workCtx, h, b.db, log)
 	h.SetReady(true)
 	log.Info("lobang serving", "url", cfg.BaseURL.String(), "config", cfg)

@@ -98,12 +98,29 @@ func simulate(ctx context.Context, cfg Config, getenv func(string) string, log *
 
 // inProcessSimConfig is the simulator's configuration when Lobang runs it
 // in-process: the LOBANG_SIM_* variables, with the profile defaulting to
-// Lobang's (demo) rather than the simulator's own (realistic).
-func inProcessSimConfig(cfg Config, getenv func(string) string) (suppliersim.Config, error) {
+// Lobang's (demo) rather than the simulator's own (realistic) and the
+// payment webhooks going to webhookURL unless LOBANG_SIM_PAY_WEBHOOK_URL
+// says otherwise.
+func inProcessSimConfig(cfg Config, getenv func(string) string, webhookURL string) (suppliersim.Config, error) {
 	return suppliersim.ConfigFromEnv(func(k string) string {
-		if k == "LOBANG_SIM_PROFILE" {
+		switch k {
+		case "LOBANG_SIM_PROFILE":
 			return cfg.SimProfile
+		case "LOBANG_SIM_PAY_WEBHOOK_URL":
+			if v := getenv(k); v != "" {
+				return v
+			}
+			return webhookURL
 		}
 		return getenv(k)
 	})
+}
+
+// localURL is the http URL of a listener as this host reaches it.
+func localURL(a net.Addr) string {
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	return "http://" + net.JoinHostPort("127.0.0.1", port)
 }

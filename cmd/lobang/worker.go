@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
 // work runs `lobang worker`: the background jobs without the web server —
-// search jobs from the shared Redis stream — until SIGINT/SIGTERM. On a
+// search jobs from the shared Redis stream and the booking reconciler —
+// until SIGINT/SIGTERM. On a
 // signal it stops taking jobs; unfinished ones are taken over by other
 // workers.
 func work(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
@@ -34,9 +36,17 @@ func work(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "Lobang worker running: search jobs")
+	var background sync.WaitGroup
+	jobs := "search jobs"
+	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
+		background.Go(func() { reconcile(ctx, bookings, log) })
+		jobs += ", booking reconciler"
+	}
+	fmt.Fprintln(stdout, "Lobang worker running: "+jobs)
 	log.Info("worker started", "suppliers", len(svc.suppliers))
-	if err := svc.agg.Run(ctx); err != nil {
+	err = svc.agg.Run(ctx)
+	background.Wait()
+	if err != nil {
 		return fmt.Errorf("search workers: %w", err)
 	}
 	log.Info("worker stopped")
