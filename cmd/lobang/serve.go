@@ -212,6 +212,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	h.Attach(b.db, b.redis)
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
+	h.RegisterOpsMetrics(svc.circuitsOpen)
 	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
 		h.AttachBooking(bookings)
 		// The reconciler runs beside every web process too, so that the dev
@@ -265,7 +266,7 @@ func imageOrigins(sups []Supplier) []string {
 // healthcheck asks the local server for /healthz; the container image has no
 // shell or curl, so the orchestrator runs `lobang healthcheck`.
 func healthcheck(ctx context.Context, cfg Config) error {
-	host, port, err := net.SplitHostPort(cfg.Addr)
+	host, port, err := net.SplitHostPort(cfg.healthcheckAddr())
 	if err != nil {
 		return fmt.Errorf("LOBANG_ADDR: %w", err)
 	}

@@ -36,6 +36,15 @@ func work(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
+	health, err := startWorkerHealth(ctx, cfg, svc, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := health.Close(); err != nil {
+			log.Warn("stop worker health", "err", err)
+		}
+	}()
 	var background sync.WaitGroup
 	jobs := "search jobs"
 	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
