@@ -278,7 +278,27 @@ func (h *Handler) BookingReturn(w http.ResponseWriter, r *http.Request) {
 	case err != nil && ctx.Err() == nil && !errors.Is(err, booking.ErrNotAllowed):
 		h.log.Warn("return from checkout", "booking", b.ID, "err", err, "request_id", RequestID(r.Context()))
 	}
+	h.awaitOutcome(ctx, b.ID)
 	http.Redirect(w, r, "/bookings/"+b.ID, http.StatusSeeOther)
+}
+
+// awaitOutcome waits while another caller (the provider's webhook, which
+// often arrives first) holds a confirming booking's lease and is talking to
+// the supplier, so that the customer lands on the outcome rather than on a
+// page that refreshes. It stops when the booking is final, when nobody is
+// working on it (a time-out left it to the reconciler), or at ctx's end.
+func (h *Handler) awaitOutcome(ctx context.Context, id string) {
+	for {
+		b, err := h.bookings.Get(ctx, id)
+		if err != nil || b.Status != booking.StatusConfirming || !b.WorkUntil.Valid || time.Now().After(b.WorkUntil.Time) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // PaymentWebhook answers POST /payments/webhook: the provider's signed
