@@ -42,6 +42,7 @@ type bookingWorld struct {
 	simURL   string
 	pool     *sql.DB
 	svc      *booking.Service
+	sups     []suppliers.Supplier
 	provider payments.Provider
 	logs     *lockedBuffer
 	hotels   []db.Hotel // Zürich's hotels carried by bedcom
@@ -87,6 +88,7 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 		require.NoError(t, err)
 		sups = append(sups, s)
 	}
+	w.sups = sups
 	w.pool = dbtest.MySQL(t)
 	rdb, prefix := dbtest.Redis(t)
 	log := slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
