@@ -128,18 +128,40 @@ func (s *Service) enqueueConfirmation(ctx context.Context, tx *sql.Tx, b Booking
 	if err != nil {
 		return err
 	}
+	hotel, err := db.GetHotel(ctx, tx, b.HotelID)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
 	var body strings.Builder
-	fmt.Fprintf(&body, "Dear %s %s,\n\nYour booking %s is confirmed.\n\n", b.FirstName.String, b.LastName.String, b.Reference)
-	fmt.Fprintf(&body, "Room: %s\nCheck-in: %s\nCheck-out: %s\n", o.RoomName, q.Checkin.Format("Mon 2 Jan 2006"),
-		q.Checkout.Format("Mon 2 Jan 2006"))
-	fmt.Fprintf(&body, "Paid: %s\n", fx.Money{Amount: b.ChargeAmount, Currency: b.ChargeCurrency})
+	line := func(format string, args ...any) { fmt.Fprintf(&body, format+"\n", args...) }
+	line("Dear %s %s,", b.FirstName.String, b.LastName.String)
+	line("")
+	line("Your booking %s is confirmed. Keep this reference: with it and this email address you can find your booking again.", b.Reference)
+	line("")
+	if hotel.Name != "" {
+		line("Hotel: %s", hotel.Name)
+		if hotel.Address != "" {
+			line("Address: %s", hotel.Address)
+		}
+	}
+	line("Room: %s", o.RoomName)
+	line("Rooms: %d, %d adults per room%s", q.Rooms, q.Adults, childrenText(len(q.ChildrenAges)))
+	line("Check-in: %s%s", q.Checkin.Format("Mon 2 Jan 2006"), timeText(" from ", hotel.CheckInTime))
+	line("Check-out: %s%s", q.Checkout.Format("Mon 2 Jan 2006"), timeText(" until ", hotel.CheckOutTime))
+	line("")
+	line("Paid: %s", fx.Money{Amount: b.ChargeAmount, Currency: b.ChargeCurrency}.Display())
 	if b.PayAtHotelAmount > 0 {
-		fmt.Fprintf(&body, "Payable at the hotel: %s\n", fx.Money{Amount: b.PayAtHotelAmount, Currency: b.PayAtHotelCurrency})
+		line("Payable at the hotel: %s", fx.Money{Amount: b.PayAtHotelAmount, Currency: b.PayAtHotelCurrency}.Display())
 	}
 	if b.CardBrand.Valid {
-		fmt.Fprintf(&body, "Card: %s ending %s\n", b.CardBrand.String, b.CardLast4.String)
+		line("Card: %s ending %s", strings.ToUpper(b.CardBrand.String[:1])+b.CardBrand.String[1:], b.CardLast4.String)
 	}
-	fmt.Fprintf(&body, "Supplier reference: %s\n\nThank you for booking with Lobang.\n", b.SupplierReference.String)
+	line("Cancellation: %s", policyText(o.Cancellation))
+	line("Supplier (%s) reference: %s", b.Supplier, b.SupplierReference.String)
+	line("")
+	line("A calendar entry for your stay is attached.")
+	line("")
+	line("Thank you for booking with Lobang.")
 	now := s.clock()
 	err = db.EnqueueOutbox(ctx, tx, db.OutboxMessage{BookingID: b.ID, Kind: "confirmation", To: b.Email.String,
 		Subject: "Booking confirmed: " + b.Reference, Body: body.String(), NextAt: now, CreatedAt: now})
@@ -147,4 +169,32 @@ func (s *Service) enqueueConfirmation(ctx context.Context, tx *sql.Tx, b Booking
 		return nil
 	}
 	return err
+}
+
+func childrenText(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " and 1 child"
+	}
+	return fmt.Sprintf(" and %d children", n)
+}
+
+func timeText(prefix, hhmm string) string {
+	if hhmm == "" {
+		return ""
+	}
+	return prefix + hhmm
+}
+
+// policyText words a cancellation policy for the email, in UTC.
+func policyText(c suppliers.CancellationPolicy) string {
+	switch {
+	case !c.Refundable:
+		return "non-refundable"
+	case !c.FreeUntil.IsZero():
+		return "free until " + c.FreeUntil.UTC().Format("Mon 2 Jan 2006 15:04") + " UTC; a fee applies after that"
+	}
+	return "a fee applies"
 }

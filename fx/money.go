@@ -25,6 +25,34 @@ func (m Money) String() string {
 	return m.Currency + " " + FormatMinor(m.Amount, d)
 }
 
+// Display formats the amount for people, with thousands separators:
+// "SGD 1,234.50", "JPY 12,000".
+func (m Money) Display() string {
+	d, ok := MinorUnits(m.Currency)
+	if !ok {
+		d = 2
+	}
+	s := FormatMinor(m.Amount, d)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return m.Currency + " " + b.String()
+}
+
 // ErrUnknownCurrency: the code is not an ISO 4217 currency we know.
 var ErrUnknownCurrency = errors.New("unknown currency")
 

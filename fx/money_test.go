@@ -70,3 +70,18 @@ func FuzzParseMinor(f *testing.F) {
 		}
 	})
 }
+
+func TestDisplay(t *testing.T) {
+	for _, c := range []struct {
+		m    fx.Money
+		want string
+	}{
+		{fx.Money{Amount: 122760, Currency: "SGD"}, "SGD 1,227.60"},
+		{fx.Money{Amount: 12000, Currency: "JPY"}, "JPY 12,000"},
+		{fx.Money{Amount: 99, Currency: "USD"}, "USD 0.99"},
+		{fx.Money{Amount: -123456789, Currency: "EUR"}, "EUR -1,234,567.89"},
+		{fx.Money{Amount: 1234567, Currency: "KWD"}, "KWD 1,234.567"},
+	} {
+		assert.Equal(t, c.want, c.m.Display(), "%+v", c.m)
+	}
+}

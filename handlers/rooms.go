@@ -14,7 +14,6 @@ import (
 	"lobang/aggregator"
 	"lobang/aggregator/suppliers"
 	"lobang/db"
-	"lobang/fx"
 	"lobang/views"
 )
 
@@ -319,30 +318,5 @@ func hotelLocation(name string) *time.Location {
 	return loc
 }
 
-// money formats an amount with its currency and thousands separators:
-// "SGD 1,234.50".
-func money(m suppliers.Money) string {
-	d, ok := fx.MinorUnits(m.Currency)
-	if !ok {
-		d = 2
-	}
-	s := fx.FormatMinor(m.Amount, d)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if hasFrac {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return m.Currency + " " + out
-}
+// money formats an amount for people: "SGD 1,234.50".
+func money(m suppliers.Money) string { return m.Display() }

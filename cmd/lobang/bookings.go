@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"lobang/booking"
+	"lobang/booking/mail"
 	"lobang/booking/payments"
 )
 
@@ -54,6 +56,23 @@ func newBookings(cfg Config, b *backends, svc *services, log *slog.Logger) *book
 	log.Info("payments", "provider", name)
 	return booking.New(booking.Deps{DB: b.db, Redis: b.redis, RedisPrefix: cfg.RedisPrefix, Suppliers: svc.suppliers,
 		Payments: pay, Rates: svc.fx, Logger: log}, booking.Config{})
+}
+
+// newMailSender builds the outbox sender: SMTP when LOBANG_SMTP_URL is
+// set, else .eml files in LOBANG_MAIL_DIR.
+func newMailSender(cfg Config, b *backends, log *slog.Logger) (*mail.Sender, error) {
+	dir := cfg.MailDir
+	if cfg.SMTPURL != "" {
+		dir = ""
+	}
+	t, err := mail.OpenTransport(cfg.SMTPURL, dir)
+	if err != nil {
+		return nil, fmt.Errorf("LOBANG_SMTP_URL / LOBANG_MAIL_DIR: %w", err)
+	}
+	if cfg.SMTPURL == "" {
+		log.Info("emails are written as .eml files", "dir", dir)
+	}
+	return mail.New(mail.Config{DB: b.db, Transport: t, From: cfg.MailFrom, Logger: log})
 }
 
 // reconcile runs the booking reconciler every reconcileEvery until ctx

@@ -218,6 +218,16 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		// The reconciler runs beside every web process too, so that the dev
 		// stack needs no worker; its work is leased per booking.
 		background.Go(func() { reconcile(workCtx, bookings, log) })
+		sender, err := newMailSender(cfg, b, log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		background.Go(func() {
+			if err := sender.Run(workCtx); err != nil {
+				log.Error("email sender", "err", err)
+			}
+		})
 	}
 	go keepHotelSuggestions(workCtx, h, b.db, log)
 	h.SetReady(true)

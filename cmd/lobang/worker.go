@@ -49,7 +49,16 @@ func work(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	jobs := "search jobs"
 	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
 		background.Go(func() { reconcile(ctx, bookings, log) })
-		jobs += ", booking reconciler"
+		sender, err := newMailSender(cfg, b, log)
+		if err != nil {
+			return err
+		}
+		background.Go(func() {
+			if err := sender.Run(ctx); err != nil {
+				log.Error("email sender", "err", err)
+			}
+		})
+		jobs += ", booking reconciler, email sender"
 	}
 	fmt.Fprintln(stdout, "Lobang worker running: "+jobs)
 	log.Info("worker started", "suppliers", len(svc.suppliers))
