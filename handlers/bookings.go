@@ -288,6 +288,9 @@ func (h *Handler) BookingReturn(w http.ResponseWriter, r *http.Request) {
 // page that refreshes. It stops when the booking is final, when nobody is
 // working on it (a time-out left it to the reconciler), or at ctx's end.
 func (h *Handler) awaitOutcome(ctx context.Context, id string) {
+	// The other caller usually finishes within milliseconds: look again
+	// soon, then less and less often.
+	wait := 5 * time.Millisecond
 	for {
 		b, err := h.bookings.Get(ctx, id)
 		if err != nil || b.Status != booking.StatusConfirming || !b.WorkUntil.Valid || time.Now().After(b.WorkUntil.Time) {
@@ -296,8 +299,9 @@ func (h *Handler) awaitOutcome(ctx context.Context, id string) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, 200*time.Millisecond)
 	}
 }
 

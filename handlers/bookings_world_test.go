@@ -46,6 +46,9 @@ type bookingWorld struct {
 	provider payments.Provider
 	logs     *lockedBuffer
 	hotels   []db.Hotel // Zürich's hotels carried by bedcom
+	// timings, when set, records how long each request took in Lobang
+	// itself: its whole time less its calls to suppliers and the provider.
+	timings *stepTimings
 }
 
 // lockedBuffer collects log lines from many goroutines.
@@ -71,7 +74,11 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 	w := &bookingWorld{logs: &lockedBuffer{}}
 	var router atomic.Pointer[http.Handler]
 	w.app = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		(*router.Load()).ServeHTTP(rw, r)
+		if w.timings == nil {
+			(*router.Load()).ServeHTTP(rw, r)
+			return
+		}
+		w.timings.serve(*router.Load(), rw, r)
 	}))
 	t.Cleanup(w.app.Close)
 	sim, err := suppliersim.New(suppliersim.Config{Profile: suppliersim.ProfileTest, Admin: true,
@@ -81,7 +88,7 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 	t.Cleanup(func() { sim.Close(); simSrv.Close() })
 	w.sim, w.simURL = sim, simSrv.URL
 
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: outboundTimer{http.DefaultTransport}}
 	var sups []suppliers.Supplier
 	for _, name := range suppliersim.Suppliers {
 		s, err := suppliers.New(name, simSrv.URL+"/"+name, client)
@@ -177,21 +184,29 @@ func stayOf(days, rooms int) string {
 }
 
 // offer opens a hotel's rooms page and returns the id of its first offer
-// from supplier.
+// from supplier ("" for any).
 func (w *bookingWorld) offer(t testing.TB, hotel db.Hotel, stayQuery, supplier string) string {
+	t.Helper()
+	id, says := w.tryOffer(t, hotel, stayQuery, supplier)
+	require.NotEmpty(t, id, "the rooms page of hotel %d has an offer from %q; it says: %s", hotel.ID, supplier, says)
+	return id
+}
+
+// tryOffer is offer that answers "" and what the page says when there is
+// no such offer.
+func (w *bookingWorld) tryOffer(t testing.TB, hotel db.Hotel, stayQuery, supplier string) (string, string) {
 	t.Helper()
 	p := fetch(t, http.MethodGet, w.app.URL+"/hotels/"+strconv.FormatInt(hotel.ID, 10)+"/rooms?"+stayQuery, nil)
 	require.Equal(t, http.StatusOK, p.status)
 	var id string
 	p.doc.Find(`[data-testid="rate"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if strings.Contains(s.Text(), "via "+supplier) {
+		if supplier == "" || strings.Contains(s.Text(), "via "+supplier) {
 			id = s.Find(`input[name="offer"]`).AttrOr("value", "")
 			return false
 		}
 		return true
 	})
-	require.NotEmpty(t, id, "the rooms page has an offer from %s", supplier)
-	return id
+	return id, strings.Join(strings.Fields(p.doc.Find(`[data-testid="rooms"]`).Text()), " ")
 }
 
 // book posts the Book form and returns the booking's page path.
