@@ -111,11 +111,18 @@ type Behaviour struct {
 	// Cookies forwards every cookie to the origin, outside the key: only
 	// private responses may depend on them, and those are never stored.
 	Cookies bool
+	// Writes lets unsafe methods (POST…) through; other behaviours allow
+	// only GET and HEAD.
+	Writes bool
 }
 
 // StayKeys are the query parameters of a stay that the hotel page and its
 // room offers read.
 var StayKeys = []string{"checkin", "checkout", "rooms", "adults", "children", "currency"}
+
+// webhookHeaders carry the payment providers' webhook signatures (Stripe's
+// and the simulated provider's): without them a webhook cannot be verified.
+var webhookHeaders = []string{"Stripe-Signature", "Lobang-Signature"}
 
 // htmxHeaders are the request headers that choose a fragment or a page on
 // private routes.
@@ -129,7 +136,8 @@ var Behaviours = []Behaviour{
 	{PathPattern: "/destinations/*", Class: PublicPage, QueryKeys: []string{"page", "sort", "q"}},
 	{PathPattern: "/sitemap*", Class: PublicPage},
 	{PathPattern: "/robots.txt", Class: PublicPage},
-	{PathPattern: "*", Class: PublicPage, AllQuery: true, Headers: htmxHeaders, Cookies: true},
+	{PathPattern: "/payments/*", Class: Operational, Headers: webhookHeaders, Writes: true},
+	{PathPattern: "*", Class: PublicPage, AllQuery: true, Headers: htmxHeaders, Cookies: true, Writes: true},
 }
 
 // For returns the policy of a class; Unclassified behaves as Private, the
