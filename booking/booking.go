@@ -78,6 +78,12 @@ type Config struct {
 	// Lease is how long one worker owns a booking's supplier and payment
 	// calls before another may take over (2 min).
 	Lease time.Duration
+	// RecheckEvery is how often a confirmed booking whose stay is still to
+	// come is re-checked with its supplier (6 h); RecheckNear is how often
+	// in the 48 hours before check-in (1 h).
+	RecheckEvery, RecheckNear time.Duration
+	// RecheckBatch bounds the re-checks per supplier in one pass (20).
+	RecheckBatch int
 }
 
 func (c Config) withDefaults() Config {
@@ -90,6 +96,11 @@ func (c Config) withDefaults() Config {
 	def(&c.CallTimeout, 60*time.Second)
 	def(&c.Grace, 30*time.Minute)
 	def(&c.Lease, 2*time.Minute)
+	def(&c.RecheckEvery, 6*time.Hour)
+	def(&c.RecheckNear, time.Hour)
+	if c.RecheckBatch <= 0 {
+		c.RecheckBatch = 20
+	}
 	return c
 }
 

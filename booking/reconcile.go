@@ -15,16 +15,21 @@ import (
 // reconcileBatch bounds the bookings one pass looks at per kind.
 const reconcileBatch = 200
 
-// ReconcileResult counts what one pass did.
+// ReconcileResult counts what one pass did. Checked counts confirmed
+// bookings whose supplier answered a re-check; Flagged those of them newly
+// flagged.
 type ReconcileResult struct {
 	Confirmed, Failed, Expired, Pending int
+	Checked, Flagged                    int
 }
 
 // Reconcile makes one pass over unfinished bookings: confirming ones are
 // looked up at the supplier by our reference (booked there: capture and
 // confirm; not there: book again within the grace period, else void and
 // fail), and quotes past their expiry end as expired — unless their checkout
-// was paid, which moves them on like a late return from the checkout.
+// was paid, which moves them on like a late return from the checkout. Last,
+// confirmed bookings due a re-check are compared with the supplier's (see
+// recheck).
 func (s *Service) Reconcile(ctx context.Context) (ReconcileResult, error) {
 	var res ReconcileResult
 	var errs []error
@@ -72,6 +77,11 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileResult, error) {
 			continue
 		}
 		count(b)
+	}
+	checked, flagged, err := s.recheck(ctx)
+	res.Checked, res.Flagged = checked, flagged
+	if err != nil {
+		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)
 }

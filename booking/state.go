@@ -56,16 +56,19 @@ var errSkip = errors.New("skip")
 
 // decision is what a change does to a locked booking: move it to To (empty:
 // keep the status) for Cause; decide has already applied other edits.
+// Record writes the event even when the status stays (from = to), for
+// what staff must see in the booking's history without a status change.
 type decision struct {
-	To    string
-	Cause string
+	To     string
+	Cause  string
+	Record bool
 }
 
 // change is the one way a booking is modified: it locks the row, lets decide
 // look at it and edit it, checks the status change is allowed, writes the
-// row and records the change in booking_events, all in one transaction. When
-// decide returns errSkip nothing is written and the locked booking is
-// returned; any other error rolls back.
+// row and records the change (or a decision to Record) in booking_events,
+// all in one transaction. When decide returns errSkip nothing is written and
+// the locked booking is returned; any other error rolls back.
 func (s *Service) change(ctx context.Context, id string, decide func(tx *sql.Tx, b *Booking) (decision, error)) (Booking, error) {
 	var out Booking
 	err := db.WithTx(ctx, s.db, func(tx *sql.Tx) error {
@@ -86,12 +89,15 @@ func (s *Service) change(ctx context.Context, id string, decide func(tx *sql.Tx,
 			return err
 		}
 		now := s.clock()
-		if d.To != "" && d.To != from {
+		moved := d.To != "" && d.To != from
+		if moved {
 			if !Allowed(from, d.To) {
 				return fmt.Errorf("booking %s from %s to %s: %w", id, from, d.To, ErrNotAllowed)
 			}
 			b.Status = d.To
-			if err := db.AddBookingEvent(ctx, tx, db.BookingEvent{BookingID: id, At: now, From: from, To: d.To,
+		}
+		if moved || d.Record {
+			if err := db.AddBookingEvent(ctx, tx, db.BookingEvent{BookingID: id, At: now, From: from, To: b.Status,
 				Cause: d.Cause}); err != nil {
 				return err
 			}
