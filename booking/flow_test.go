@@ -95,7 +95,7 @@ func TestHappyPathToConfirmed(t *testing.T) {
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "siti@example.com", msgs[0].To)
 	assert.Contains(t, msgs[0].Subject, b.Reference)
-	assert.Contains(t, msgs[0].Body, "visa ending 4242")
+	assert.Contains(t, msgs[0].Body, "Visa ending 4242")
 	assert.NotContains(t, msgs[0].Body, "4242 4242", "no card number")
 
 	_, err = e.svc.Get(ctxT(t), strings.Repeat("ab", 16))
