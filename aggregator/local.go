@@ -26,11 +26,15 @@ func (a *Aggregator) SearchLocal(ctx context.Context, q suppliers.Query) Snapsho
 			defer wg.Done()
 			st := SupplierState{Name: name, State: StateDone}
 			defer func() { states[i] = st }()
+			if a.switchedOff(ctx, name) {
+				st.State, st.Why = StateSkipped, "switched off"
+				return
+			}
 			if a.BreakerState(name) == "open" {
 				st.State, st.Why = StateSkipped, "circuit open"
 				return
 			}
-			sctx, cancel := context.WithTimeout(ctx, a.deadline(name))
+			sctx, cancel := context.WithTimeout(ctx, a.supplierDeadline(ctx, name))
 			defer cancel()
 			err := a.suppliers[name].Availability(sctx, q, func(batch []suppliers.HotelPrice) {
 				got := a.convertBatch(sctx, q, name, batch)

@@ -170,12 +170,16 @@ func (a *Aggregator) runJob(ctx context.Context, j job) {
 		a.settle(ctx, j, StateFailed, "supplier not configured here")
 		return
 	}
+	if a.switchedOff(ctx, j.Supplier) {
+		a.settle(ctx, j, StateSkipped, "switched off")
+		return
+	}
 	breaker := a.breakers[j.Supplier]
 	if breaker.State() == gobreaker.StateOpen {
 		a.settle(ctx, j, StateSkipped, "circuit open")
 		return
 	}
-	deadline := a.deadline(j.Supplier)
+	deadline := a.supplierDeadline(ctx, j.Supplier)
 	sctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	select {

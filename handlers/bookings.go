@@ -80,6 +80,13 @@ func (h *Handler) CreateBooking(w http.ResponseWriter, r *http.Request) {
 			Heading: "This price has expired", Message: "Search again for today's prices.",
 			BackURL: roomsURL(so.HotelID, so.Query), BackText: "See the hotel's rooms again",
 		})
+	case errors.Is(err, suppliers.ErrDisabled):
+		h.bookingProblem(w, r, http.StatusConflict, views.BookingProblemView{
+			Heading:  "This rate is no longer offered",
+			Message:  "We have stopped taking bookings through " + so.Supplier + " for now. Nothing has been booked or charged.",
+			BackURL:  roomsURL(so.HotelID, so.Query),
+			BackText: "See the hotel's other rooms",
+		})
 	case errors.Is(err, suppliers.ErrTimeout), errors.Is(err, suppliers.ErrUnavailable),
 		errors.Is(err, suppliers.ErrRateLimited), errors.Is(err, suppliers.ErrBadResponse),
 		errors.Is(err, context.DeadlineExceeded):

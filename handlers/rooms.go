@@ -132,7 +132,9 @@ func (h *Handler) askSuppliers(ctx context.Context, links []db.SupplierHotel, st
 	}
 	var answers []supplierAnswer
 	for _, l := range links {
-		if _, ok := byName[l.Key.Supplier]; ok {
+		// A supplier staff switched off is skipped quietly, like one that
+		// does not list the hotel.
+		if s, ok := byName[l.Key.Supplier]; ok && !suppliers.SwitchedOff(ctx, s) {
 			answers = append(answers, supplierAnswer{supplier: l.Key.Supplier, supplierHotelID: l.Key.ID})
 		}
 	}

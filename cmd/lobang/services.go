@@ -10,6 +10,7 @@ import (
 
 	"lobang/aggregator"
 	"lobang/aggregator/catalog"
+	"lobang/aggregator/supplierops"
 	"lobang/aggregator/suppliers"
 	"lobang/fx"
 )
@@ -20,6 +21,8 @@ type services struct {
 	fx        *fx.Source
 	catalog   *catalog.Catalog
 	agg       *aggregator.Aggregator
+	health    *supplierops.Health
+	switches  *supplierops.Switches
 }
 
 // supplierClient is the one HTTP client for every supplier call; each call's
@@ -36,13 +39,18 @@ func supplierClient() *http.Client {
 // the catalog and the aggregator.
 func newServices(cfg Config, b *backends, log *slog.Logger, consumer string) (*services, error) {
 	client := supplierClient()
-	s := &services{}
+	s := &services{
+		health:   supplierops.NewHealth(b.redis, cfg.RedisPrefix, log),
+		switches: supplierops.NewSwitches(b.redis, cfg.RedisPrefix, log),
+	}
 	for _, sup := range cfg.Suppliers {
 		a, err := suppliers.New(sup.Name, sup.BaseURL.String(), client)
 		if err != nil {
 			return nil, fmt.Errorf("LOBANG_SUPPLIERS: %w", err)
 		}
-		s.suppliers = append(s.suppliers, a)
+		// Every caller gets the observed adapter: calls are recorded for
+		// the health screen and staff switches apply everywhere.
+		s.suppliers = append(s.suppliers, suppliers.Observe(a, s.health, s.switches))
 	}
 	s.fx = fx.NewSource(cfg.FXURL, b.redis, cfg.RedisPrefix, client, fx.WithLogger(log))
 	s.catalog = catalog.New(b.db, s.suppliers, log)
