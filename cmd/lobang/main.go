@@ -34,6 +34,7 @@ commands:
   catalog sync|eval  sync hotel catalogs from suppliers; measure mapping quality
   assets export DIR  write the fingerprinted static files under DIR (for the CDN bucket)
   healthcheck    exit 0 when the server at LOBANG_ADDR answers /healthz
+  admin create-user --email E --role agent|manager|admin  create a staff account; prints its enrolment link
   help           show this help
 
 configuration comes from LOBANG_* environment variables; see README.md.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return assetsCmd(args, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
+	case "admin":
+		return adminCmd(ctx, cfg, log, args, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
