@@ -18,6 +18,7 @@ import (
 	"lobang/aggregator/catalog"
 	"lobang/aggregator/suppliers"
 	"lobang/booking"
+	"lobang/internal/sessionstore"
 
 	"lobang/suggest"
 )
@@ -54,6 +55,9 @@ type Deps struct {
 	// Suggest is the autocomplete index; nil builds one over every
 	// destination in the background, so that New returns at once.
 	Suggest *suggest.Index
+	// Sessions is the customers' session store (accounts, managing a
+	// booking); it may also arrive later with AttachSessions.
+	Sessions *sessionstore.Store
 }
 
 // Handler holds every dependency of the HTTP layer.
@@ -80,6 +84,9 @@ type Handler struct {
 	sitemaps sitemapSet
 	// bookings runs the booking flow; it arrives with AttachBooking.
 	bookings *booking.Service
+	// sessions is the customers' session store; nil until the backends are
+	// attached (sessions are never needed before).
+	sessions *sessionstore.Store
 
 	ready     atomic.Bool
 	drainOnce sync.Once
@@ -101,6 +108,7 @@ func New(d Deps) *Handler {
 		drain:   make(chan struct{}),
 
 		resultsState: newResultsState(),
+		sessions:     d.Sessions,
 	}
 	h.csp = contentSecurityPolicy(d.Config.ImageOrigins, d.Config.FormOrigins)
 	if d.Suggest != nil {
@@ -117,6 +125,10 @@ func New(d Deps) *Handler {
 func (h *Handler) Attach(pool *sql.DB, rdb redis.UniversalClient) {
 	h.db, h.redis = pool, rdb
 }
+
+// AttachSessions hands the handlers the customers' session store, which
+// needs Redis and so arrives with the backends.
+func (h *Handler) AttachSessions(s *sessionstore.Store) { h.sessions = s }
 
 // AttachSearch hands the handlers the search pipeline and the catalog.
 func (h *Handler) AttachSearch(agg *aggregator.Aggregator, cat *catalog.Catalog) {

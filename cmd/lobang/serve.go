@@ -210,6 +210,12 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	}()
 
 	h.Attach(b.db, b.redis)
+	customers, err := customerSessions(cfg, b)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	h.AttachSessions(customers)
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
 	h.RegisterOpsMetrics(svc.circuitsOpen)
