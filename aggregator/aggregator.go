@@ -60,6 +60,8 @@ type Config struct {
 	// Heartbeat is how often a running job re-claims itself; a job idle for
 	// three heartbeats is taken over by another worker.
 	Heartbeat time.Duration
+	// Markups, when set, adds staff markups to every displayed price.
+	Markups Markups
 }
 
 func (c *Config) defaults() {

@@ -80,6 +80,9 @@ func (a *Aggregator) price(ctx context.Context, q suppliers.Query, supplier stri
 	if err != nil {
 		return "", fmt.Errorf("convert %s: %w", p.SupplierHotelID, err)
 	}
+	if total, err = a.withMarkup(ctx, q, supplier, total); err != nil {
+		return "", fmt.Errorf("price %s: %w", p.SupplierHotelID, err)
+	}
 	atHotel := suppliers.Money{Currency: total.Currency}
 	if p.PayAtHotel.Amount != 0 {
 		if atHotel, err = a.fx.Convert(ctx, p.PayAtHotel, q.Currency); err != nil {

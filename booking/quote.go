@@ -15,6 +15,7 @@ import (
 	"lobang/aggregator/suppliers"
 	"lobang/db"
 	"lobang/fx"
+	"lobang/markup"
 )
 
 // StoredOffer is the room offer the rooms page keeps in Redis under
@@ -28,6 +29,8 @@ type StoredOffer struct {
 	Offer           suppliers.Offer `json:"offer"`
 	Display         fx.Money        `json:"display"`
 	CreatedAt       time.Time       `json:"created_at"`
+	// Markup is the part of Display that is Lobang's markup.
+	Markup markup.Applied `json:"markup"`
 }
 
 // loadOffer reads a stored offer; a missing one is ErrOfferExpired.
@@ -89,6 +92,10 @@ func (s *Service) Quote(ctx context.Context, offerID string) (Booking, error) {
 		if old, err = s.price(ctx, so.Offer, currency); err != nil {
 			return Booking{}, fmt.Errorf("quote offer %s: %w", offerID, err)
 		}
+		old = withMarkup(old, so.Markup.Amount)
+	}
+	if p, err = s.markedUp(ctx, so, fresh, p, changed); err != nil {
+		return Booking{}, fmt.Errorf("quote offer %s: %w", offerID, err)
 	}
 	query, err := json.Marshal(so.Query)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"lobang/db"
 	"lobang/db/dbtest"
 	"lobang/fx"
+	"lobang/markup"
 	"lobang/suggest"
 	"lobang/suppliersim"
 )
@@ -117,6 +118,7 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 	h.AttachSearch(nil, cat)
 	h.AttachSuppliers(sups, aggregator.FXConverter{Source: rates})
 	h.AttachBooking(w.svc)
+	h.AttachMarkups(markup.NewEngine(w.pool, aggregator.FXConverter{Source: rates}, log))
 	app := h.Routes()
 	router.Store(&app)
 

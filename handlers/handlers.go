@@ -78,6 +78,8 @@ type Handler struct {
 	// sups and conv price room offers; they arrive with AttachSuppliers.
 	sups []suppliers.Supplier
 	conv aggregator.Converter
+	// markups adds staff markups to room offers (AttachMarkups); nil adds none.
+	markups aggregator.Markups
 	// pages holds rendered public pages (hotel pages) and their ETags.
 	pages pageCache
 	// sitemaps holds the sitemap URLs, rebuilt every few minutes.

@@ -14,6 +14,7 @@ import (
 	"lobang/aggregator"
 	"lobang/aggregator/suppliers"
 	"lobang/db"
+	"lobang/markup"
 	"lobang/views"
 )
 
@@ -91,13 +92,13 @@ func (h *Handler) RoomsPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		for _, o := range a.offers {
-			rate, display, err := h.rateView(r.Context(), a.supplier, o, stay.Currency, loc)
+			rate, display, mk, err := h.rateView(r.Context(), a.supplier, hotel.DestinationUID, o, stay.Currency, loc)
 			if err != nil {
 				failed[a.supplier] = err
 				continue
 			}
 			so := &StoredOffer{Supplier: a.supplier, SupplierHotelID: a.supplierHotelID, HotelID: id,
-				Query: stay, Offer: o, Display: display, CreatedAt: time.Now().UTC()}
+				Query: stay, Offer: o, Display: display, Markup: mk, CreatedAt: time.Now().UTC()}
 			stored = append(stored, so)
 			rates = append(rates, roomRate{name: o.RoomName, total: display.Amount, stored: so, view: rate})
 		}
@@ -238,7 +239,7 @@ var boardLabels = map[string]string{
 
 // rateView converts an offer to the customer's currency and words its
 // conditions; it returns the displayed total too.
-func (h *Handler) rateView(ctx context.Context, supplier string, o suppliers.Offer, currency string, loc *time.Location) (views.Rate, suppliers.Money, error) {
+func (h *Handler) rateView(ctx context.Context, supplier, destinationUID string, o suppliers.Offer, currency string, loc *time.Location) (views.Rate, suppliers.Money, markup.Applied, error) {
 	conv := func(m suppliers.Money) (suppliers.Money, error) {
 		if m.Currency == currency || m.Currency == "" {
 			return suppliers.Money{Amount: m.Amount, Currency: currency}, nil
@@ -250,11 +251,19 @@ func (h *Handler) rateView(ctx context.Context, supplier string, o suppliers.Off
 	}
 	total, err := conv(o.Total)
 	if err != nil {
-		return views.Rate{}, suppliers.Money{}, err
+		return views.Rate{}, suppliers.Money{}, markup.Applied{}, err
+	}
+	// The markup is part of the total shown and of what the booking charges.
+	var mk markup.Applied
+	if h.markups != nil {
+		if mk, err = h.markups.Markup(ctx, supplier, destinationUID, total); err != nil {
+			return views.Rate{}, suppliers.Money{}, markup.Applied{}, err
+		}
+		total.Amount += mk.Amount.Amount
 	}
 	atHotel, err := conv(o.PayAtHotel)
 	if err != nil {
-		return views.Rate{}, suppliers.Money{}, err
+		return views.Rate{}, suppliers.Money{}, markup.Applied{}, err
 	}
 	v := views.Rate{
 		Supplier: supplier,
@@ -274,7 +283,7 @@ func (h *Handler) rateView(ctx context.Context, supplier string, o suppliers.Off
 	for _, f := range o.Fees {
 		fm, err := conv(f.Amount)
 		if err != nil {
-			return views.Rate{}, suppliers.Money{}, err
+			return views.Rate{}, suppliers.Money{}, markup.Applied{}, err
 		}
 		s := cmp.Or(f.Name, "Tax or fee") + " " + money(fm)
 		if f.PayAtHotel {
@@ -283,7 +292,7 @@ func (h *Handler) rateView(ctx context.Context, supplier string, o suppliers.Off
 		v.Fees = append(v.Fees, s)
 	}
 	v.Cancellation, v.Deadline, v.FreeCancel = cancellationText(o.Cancellation, loc, time.Now(), conv)
-	return v, total, nil
+	return v, total, mk, nil
 }
 
 // cancellationText words a cancellation policy: the free-cancellation

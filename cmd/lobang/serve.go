@@ -218,6 +218,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	h.AttachSessions(customers)
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
+	h.AttachMarkups(svc.markups)
 	h.RegisterOpsMetrics(svc.circuitsOpen)
 	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
 		h.AttachBooking(bookings)

@@ -13,6 +13,7 @@ import (
 	"lobang/aggregator/supplierops"
 	"lobang/aggregator/suppliers"
 	"lobang/fx"
+	"lobang/markup"
 )
 
 // services are the search pipeline's parts, wired from configuration.
@@ -23,6 +24,7 @@ type services struct {
 	agg       *aggregator.Aggregator
 	health    *supplierops.Health
 	switches  *supplierops.Switches
+	markups   *markup.Engine
 }
 
 // supplierClient is the one HTTP client for every supplier call; each call's
@@ -55,11 +57,13 @@ func newServices(cfg Config, b *backends, log *slog.Logger, consumer string) (*s
 	s.fx = fx.NewSource(cfg.FXURL, b.redis, cfg.RedisPrefix, client, fx.WithLogger(log))
 	s.catalog = catalog.New(b.db, s.suppliers, log)
 	mapper := aggregator.NewCatalogMapper(b.db, s.catalog, log)
+	s.markups = markup.NewEngine(b.db, aggregator.FXConverter{Source: s.fx}, log)
 	s.agg = aggregator.New(b.redis, s.suppliers, mapper, aggregator.FXConverter{Source: s.fx}, log, aggregator.Config{
 		Prefix:    cfg.RedisPrefix,
 		Deadline:  cfg.SupplierDeadline,
 		RateLimit: cfg.SearchRateLimit,
 		Consumer:  consumer,
+		Markups:   s.markups,
 	})
 	return s, nil
 }
