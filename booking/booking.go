@@ -47,6 +47,20 @@ var (
 	ErrNotPaid = errors.New("payment not authorised")
 	// ErrBadWebhook: a webhook whose signature does not verify.
 	ErrBadWebhook = errors.New("webhook rejected")
+	// ErrFeeChanged: the cancellation fee is not the one shown (or its quote
+	// ran out); the *FeeChangedError holds the current quote to show.
+	ErrFeeChanged = errors.New("cancellation fee changed")
+	// ErrCancelFailed: the supplier did not cancel (or could not say what
+	// cancelling costs); the booking stays confirmed.
+	ErrCancelFailed = errors.New("supplier did not cancel; the booking stays confirmed")
+	// ErrCancelUnconfirmed: the supplier's answer to the cancellation was
+	// lost and a look-up could not tell whether it cancelled; the booking
+	// stays confirmed.
+	ErrCancelUnconfirmed = errors.New("could not confirm the cancellation with the supplier; the booking stays confirmed")
+	// ErrUpcomingBookings: the person still has bookings to come, which they
+	// must cancel before their data can be erased; the
+	// *UpcomingBookingsError lists them.
+	ErrUpcomingBookings = errors.New("upcoming bookings")
 )
 
 // RateSource gives current exchange rates (*fx.Source does).

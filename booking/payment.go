@@ -193,7 +193,8 @@ func (s *Service) void(ctx context.Context, bookingID, paymentID string) (string
 }
 
 // HandleWebhook verifies a payment webhook, skips an event already acted
-// on, and acts on the rest: an authorisation moves its booking on.
+// on, and acts on the rest: an authorisation moves its booking on; a
+// refund's success marks the refund recorded for it succeeded.
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, header http.Header) error {
 	ev, err := s.pay.VerifyWebhook(payload, header, s.now())
 	if err != nil {
@@ -214,6 +215,11 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, header http
 		_, err := s.Authorized(ctx, ref)
 		if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrNotPaid) {
 			return fmt.Errorf("webhook %s: %w", ev.ID, err)
+		}
+	}
+	if ev.Type == payments.EventRefunded {
+		if err := s.refunded(ctx, ev); err != nil {
+			return err
 		}
 	}
 	return db.MarkWebhookProcessed(ctx, s.db, ev.ID, s.clock())

@@ -21,6 +21,8 @@ const reconcileBatch = 200
 type ReconcileResult struct {
 	Confirmed, Failed, Expired, Pending int
 	Checked, Flagged                    int
+	// Refunded counts pending refunds the provider accepted on a retry.
+	Refunded int
 }
 
 // Reconcile makes one pass over unfinished bookings: confirming ones are
@@ -29,7 +31,8 @@ type ReconcileResult struct {
 // fail), and quotes past their expiry end as expired — unless their checkout
 // was paid, which moves them on like a late return from the checkout. Last,
 // confirmed bookings due a re-check are compared with the supplier's (see
-// recheck).
+// recheck), and refunds of cancellations left pending are asked for again
+// (RetryRefunds).
 func (s *Service) Reconcile(ctx context.Context) (ReconcileResult, error) {
 	var res ReconcileResult
 	var errs []error
@@ -80,6 +83,11 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileResult, error) {
 	}
 	checked, flagged, err := s.recheck(ctx)
 	res.Checked, res.Flagged = checked, flagged
+	if err != nil {
+		errs = append(errs, err)
+	}
+	refunded, err := s.RetryRefunds(ctx)
+	res.Refunded = refunded
 	if err != nil {
 		errs = append(errs, err)
 	}
