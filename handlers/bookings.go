@@ -495,11 +495,18 @@ func roomsURL(hotelID int64, q suppliers.Query) string {
 // bookingRoomsURL leads from a booking back to its hotel's offers for the
 // same stay ("" when its stay cannot be read).
 func bookingRoomsURL(b booking.Booking) string {
-	var q suppliers.Query
-	if err := json.Unmarshal([]byte(b.Query), &q); err != nil {
+	q, err := decodeQuery(b)
+	if err != nil {
 		return ""
 	}
 	return roomsURL(b.HotelID, q)
+}
+
+// decodeQuery reads a booking's stay.
+func decodeQuery(b booking.Booking) (suppliers.Query, error) {
+	var q suppliers.Query
+	err := json.Unmarshal([]byte(b.Query), &q)
+	return q, err
 }
 
 // siteURL is an absolute URL of a path on this site for the payment

@@ -190,6 +190,7 @@ type simPayment struct {
 	Status   string `json:"status"`
 	Amount   int64  `json:"amount"`
 	Captured int64  `json:"amount_captured"`
+	Refunded int64  `json:"amount_refunded"`
 }
 
 // paymentOf asks the provider's API for a payment.

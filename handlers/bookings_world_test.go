@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"lobang/aggregator"
@@ -29,6 +30,7 @@ import (
 	"lobang/db/dbtest"
 	"lobang/fx"
 	"lobang/markup"
+	"lobang/internal/sessionstore"
 	"lobang/suggest"
 	"lobang/suppliersim"
 )
@@ -45,6 +47,8 @@ type bookingWorld struct {
 	svc      *booking.Service
 	sups     []suppliers.Supplier
 	provider payments.Provider
+	rdb      *redis.Client
+	prefix   string
 	logs     *lockedBuffer
 	hotels   []db.Hotel // Zürich's hotels carried by bedcom
 	// timings, when set, records how long each request took in Lobang
@@ -99,6 +103,7 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 	w.sups = sups
 	w.pool = dbtest.MySQL(t)
 	rdb, prefix := dbtest.Redis(t)
+	w.rdb, w.prefix = rdb, prefix
 	log := slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cat := catalog.New(w.pool, sups, log)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -112,7 +117,9 @@ func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 		Payments: w.provider, Rates: rates, Logger: log}, cfg)
 	appURL, err := url.Parse(w.app.URL)
 	require.NoError(t, err)
-	h := New(Deps{DB: w.pool, Redis: rdb, Log: log, Suggest: suggest.New(nil), Config: Config{
+	customers, err := sessionstore.New(rdb, sessionstore.Options{Name: "lobang_session", KeyPrefix: prefix})
+	require.NoError(t, err)
+	h := New(Deps{DB: w.pool, Redis: rdb, Log: log, Suggest: suggest.New(nil), Sessions: customers, Config: Config{
 		BaseURL: appURL, RedisPrefix: prefix, ImageOrigins: []string{simSrv.URL}, FormOrigins: []string{simSrv.URL},
 	}})
 	h.AttachSearch(nil, cat)
