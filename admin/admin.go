@@ -1,8 +1,9 @@
 // Package admin is the core of Lobang's staff side, without HTML: staff
 // accounts with a password and a TOTP second factor, enrolment by one-time
-// link, login with throttling and replay protection, staff sessions with
-// idle and absolute limits, roles, one-time confirmation tokens for staff
-// actions and the append-only audit log.
+// link, login with throttling and replay protection, roles, one-time
+// confirmation tokens for staff actions and the append-only audit log.
+// Staff sessions live in the shared session store under their own cookie
+// (15 minutes idle, 8 hours at most: SessionIdle, SessionLifetime).
 package admin
 
 import (
@@ -40,11 +41,15 @@ var (
 	ErrBadToken = errors.New("confirmation token invalid")
 )
 
+// The staff session limits.
+const (
+	SessionIdle     = 15 * time.Minute
+	SessionLifetime = 8 * time.Hour
+)
+
 // Config tunes the service; zero fields take the defaults.
 type Config struct {
-	IdleTimeout     time.Duration // a session unused this long ends (15 min)
-	AbsoluteTimeout time.Duration // a session ends this long after login (8 h)
-	EnrolmentTTL    time.Duration // how long an enrolment link works (24 h)
+	EnrolmentTTL time.Duration // how long an enrolment link works (24 h)
 	// MaxFailures is how many failed logins an account may have in
 	// FailureWindow (5); MaxFailuresPerIP the same for one address (20).
 	MaxFailures, MaxFailuresPerIP int
@@ -59,8 +64,6 @@ func (c Config) withDefaults() Config {
 			*d = v
 		}
 	}
-	def(&c.IdleTimeout, 15*time.Minute)
-	def(&c.AbsoluteTimeout, 8*time.Hour)
 	def(&c.EnrolmentTTL, 24*time.Hour)
 	def(&c.FailureWindow, 15*time.Minute)
 	if c.MaxFailures <= 0 {

@@ -10,81 +10,27 @@ import (
 	"lobang/db"
 )
 
-// Staff sessions live in Redis under a random id that is the whole cookie
-// value: revoking deletes the record, so a copied cookie dies with it. The
-// idle and absolute limits are checked against the service's clock on every
-// request.
+// Staff sessions live in the shared session store (internal/sessionstore)
+// under their own cookie; the handlers keep the staff id in them and ask
+// Member on every request, so that a disabled account or a changed role
+// takes effect at once.
 
-// StartSession opens a new session for a member of staff and returns its
-// id; the session the browser held before (old, may be empty) is revoked,
-// so that login always rotates the id.
-func (s *Service) StartSession(ctx context.Context, st Staff, old string) (string, error) {
-	if old != "" {
-		if err := s.Revoke(ctx, old); err != nil {
-			return "", err
-		}
-	}
-	id := randomHex(32)
-	now := strconv.FormatInt(s.Now().UnixMicro(), 10)
-	k := s.key("session", id)
-	pipe := s.rdb.TxPipeline()
-	pipe.HSet(ctx, k, "staff", st.ID, "created", now, "seen", now)
-	pipe.Expire(ctx, k, s.cfg.AbsoluteTimeout)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return "", fmt.Errorf("start staff session: %w", err)
-	}
-	return id, nil
-}
-
-// Session returns the member of staff a session id belongs to and marks
-// the session used. A session unused for IdleTimeout, older than
-// AbsoluteTimeout, revoked, or whose account is no longer active is
-// ErrNoSession (and is gone).
-func (s *Service) Session(ctx context.Context, id string) (Staff, error) {
-	if len(id) != 64 {
-		return Staff{}, ErrNoSession
-	}
-	k := s.key("session", id)
-	f, err := s.rdb.HGetAll(ctx, k).Result()
-	if err != nil {
-		return Staff{}, fmt.Errorf("staff session: %w", err)
-	}
-	staffID, err1 := strconv.ParseInt(f["staff"], 10, 64)
-	created, err2 := strconv.ParseInt(f["created"], 10, 64)
-	seen, err3 := strconv.ParseInt(f["seen"], 10, 64)
-	if len(f) == 0 || errors.Join(err1, err2, err3) != nil {
-		return Staff{}, ErrNoSession
-	}
-	now := s.Now()
-	if now.Sub(time.UnixMicro(seen)) >= s.cfg.IdleTimeout || now.Sub(time.UnixMicro(created)) >= s.cfg.AbsoluteTimeout {
-		return Staff{}, errors.Join(ErrNoSession, s.Revoke(ctx, id))
-	}
-	u, err := db.GetStaffUser(ctx, s.db, staffID)
+// Member returns the active member of staff with id; an unknown or inactive
+// account is ErrNoSession.
+func (s *Service) Member(ctx context.Context, id int64) (Staff, error) {
+	u, err := db.GetStaffUser(ctx, s.db, id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && u.Status != db.StaffActive) {
-		return Staff{}, errors.Join(ErrNoSession, s.Revoke(ctx, id))
+		return Staff{}, ErrNoSession
 	}
 	if err != nil {
 		return Staff{}, err
 	}
-	if err := s.rdb.HSet(ctx, k, "seen", strconv.FormatInt(now.UnixMicro(), 10)).Err(); err != nil {
-		return Staff{}, fmt.Errorf("touch staff session: %w", err)
-	}
-	return Staff{ID: u.ID, Email: u.Email, Role: Role(u.Role), SessionID: id}, nil
+	return Staff{ID: u.ID, Email: u.Email, Role: Role(u.Role)}, nil
 }
 
-// Revoke ends a session at once.
-func (s *Service) Revoke(ctx context.Context, id string) error {
-	if err := s.rdb.Del(ctx, s.key("session", id)).Err(); err != nil {
-		return fmt.Errorf("revoke staff session: %w", err)
-	}
-	return nil
-}
-
-// Logout revokes a member of staff's session and records it.
+// Logout records that a member of staff signed out; the handler has
+// destroyed the session.
 func (s *Service) Logout(ctx context.Context, st Staff) error {
-	if err := s.Revoke(ctx, st.SessionID); err != nil {
-		return err
-	}
 	return s.Audit(ctx, s.db, st, "staff.logout", "staff", fmt.Sprint(st.ID), nil, nil)
 }
 

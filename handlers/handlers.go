@@ -86,6 +86,8 @@ type Handler struct {
 	sitemaps sitemapSet
 	// bookings runs the booking flow; it arrives with AttachBooking.
 	bookings *booking.Service
+	// staff runs the staff screens; it arrives with AttachAdmin.
+	staff *adminState
 	// sessions is the customers' session store; nil until the backends are
 	// attached (sessions are never needed before).
 	sessions *sessionstore.Store

@@ -60,6 +60,8 @@ func (h *Handler) router() chi.Router {
 	get("/sitemap.xml", h.SitemapIndex)
 	get("/sitemaps/{name}", h.Sitemap)
 
+	h.registerAdmin(r)
+
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)
 	get("/metrics", h.Metrics)
