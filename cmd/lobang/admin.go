@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"lobang/admin"
 	"lobang/db"
+	"lobang/fx"
+	"lobang/handlers"
+	"lobang/internal/sessionstore"
 )
 
 // adminCmd runs `lobang admin …`: staff account tools.
@@ -44,4 +48,26 @@ func adminCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	fmt.Fprintf(stdout, "Created %s (%s). One-time enrolment link, valid for 24 hours:\n%s/admin/enrol/%s\n",
 		*email, *role, cfg.BaseURL, token)
 	return nil
+}
+
+// staffAdmin is the staff side of serve: the admin service, and the staff
+// session store (its own cookie, 15 minutes idle, 8 hours at most) with
+// LOBANG_ADMIN_REFUND_APPROVAL_ABOVE (default 500.00, in the booking's
+// currency) for the screens.
+func staffAdmin(cfg Config, getenv func(string) string, b *backends, log *slog.Logger) (*admin.Service, handlers.AdminConfig, error) {
+	above := strings.TrimSpace(getenv("LOBANG_ADMIN_REFUND_APPROVAL_ABOVE"))
+	if above == "" {
+		above = "500.00"
+	}
+	if n, err := fx.ParseMinor(above, 2); err != nil || n < 0 {
+		return nil, handlers.AdminConfig{}, errors.New("LOBANG_ADMIN_REFUND_APPROVAL_ABOVE: not an amount such as 500.00")
+	}
+	store, err := sessionstore.New(b.redis, sessionstore.Options{Name: "lobang-staff",
+		Secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https", IdleTimeout: admin.SessionIdle,
+		Lifetime: admin.SessionLifetime, Keys: cfg.SessionKeys, KeyPrefix: cfg.RedisPrefix})
+	if err != nil {
+		return nil, handlers.AdminConfig{}, fmt.Errorf("LOBANG_SESSION_KEYS: %w", err)
+	}
+	svc := admin.New(admin.Deps{DB: b.db, Redis: b.redis, RedisPrefix: cfg.RedisPrefix, Logger: log}, admin.Config{})
+	return svc, handlers.AdminConfig{RefundApprovalAbove: above, MailFrom: cfg.MailFrom, Sessions: store}, nil
 }

@@ -216,6 +216,12 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		return err
 	}
 	h.AttachSessions(customers)
+	staff, staffCfg, err := staffAdmin(cfg, getenv, b, log)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	h.AttachAdmin(staff, staffCfg)
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
 	h.AttachMarkups(svc.markups)
