@@ -156,6 +156,7 @@ func (h *Handler) BookingPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	h.prefillDetails(r, &v.Form)
 	switch r.URL.Query().Get("notice") {
 	case "not-paid":
 		v.Notice = "Your payment was not completed, so nothing was charged. You can try again."

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"lobang/accounts"
 	"lobang/aggregator"
 	"lobang/aggregator/catalog"
 	"lobang/aggregator/suppliers"
@@ -58,6 +59,9 @@ type Deps struct {
 	// Sessions is the customers' session store (accounts, managing a
 	// booking); it may also arrive later with AttachSessions.
 	Sessions *sessionstore.Store
+	// Accounts runs customer accounts; it may also arrive later with
+	// AttachAccounts.
+	Accounts *accounts.Service
 }
 
 // Handler holds every dependency of the HTTP layer.
@@ -86,6 +90,8 @@ type Handler struct {
 	sitemaps sitemapSet
 	// bookings runs the booking flow; it arrives with AttachBooking.
 	bookings *booking.Service
+	// accounts runs customer accounts (Deps or AttachAccounts).
+	accounts *accounts.Service
 	// staff runs the staff screens; it arrives with AttachAdmin.
 	staff *adminState
 	// sessions is the customers' session store; nil until the backends are
@@ -113,6 +119,7 @@ func New(d Deps) *Handler {
 
 		resultsState: newResultsState(),
 		sessions:     d.Sessions,
+		accounts:     d.Accounts,
 	}
 	h.csp = contentSecurityPolicy(d.Config.ImageOrigins, d.Config.FormOrigins)
 	if d.Suggest != nil {

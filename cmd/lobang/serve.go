@@ -216,6 +216,12 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 		return err
 	}
 	h.AttachSessions(customers)
+	accts, err := customerAccounts(cfg, b, log)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	h.AttachAccounts(accts)
 	staff, staffCfg, err := staffAdmin(cfg, getenv, b, log)
 	if err != nil {
 		srv.Close()
