@@ -36,6 +36,9 @@ const (
 	quoteClaimTTL = 90 * time.Second
 	// webhookMaxBytes bounds a payment webhook's body.
 	webhookMaxBytes = 1 << 20
+	// webhookWork bounds the work one webhook does, whether or not the
+	// provider is still waiting for the answer.
+	webhookWork = 2 * time.Minute
 )
 
 // AttachBooking hands the handlers the booking service.
@@ -326,7 +329,12 @@ func (h *Handler) PaymentWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "body too large or unreadable", http.StatusBadRequest)
 		return
 	}
-	err = h.bookings.HandleWebhook(r.Context(), body, r.Header)
+	// The work (a supplier booking, a capture) must not stop when the
+	// provider stops waiting for our answer: it would redeliver an event
+	// we half handled. webhookWork bounds it instead.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), webhookWork)
+	defer cancel()
+	err = h.bookings.HandleWebhook(ctx, body, r.Header)
 	switch {
 	case errors.Is(err, booking.ErrBadWebhook):
 		h.log.Warn("payment webhook refused", "err", err, "request_id", RequestID(r.Context()))

@@ -29,8 +29,8 @@ import (
 	"lobang/db"
 	"lobang/db/dbtest"
 	"lobang/fx"
-	"lobang/markup"
 	"lobang/internal/sessionstore"
+	"lobang/markup"
 	"lobang/suggest"
 	"lobang/suppliersim"
 )
