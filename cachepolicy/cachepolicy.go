@@ -96,6 +96,8 @@ var Routes = map[string]Class{
 	"GET /manage/{ref}/erase":        Private,
 	"POST /manage/{ref}/erase":       Private,
 	"GET /account":                   Private,
+	"GET /account/erase":             Private,
+	"POST /account/erase":            Private,
 	"POST /account/details":          Private,
 	"GET /account/signup":            Private,
 	"POST /account/signup":           Private,

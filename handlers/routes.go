@@ -57,6 +57,8 @@ func (h *Handler) router() chi.Router {
 	get("/manage/{ref}/erase", h.ManageErasePage)
 	post("/manage/{ref}/erase", h.ManageErase)
 	get("/account", h.AccountPage)
+	get("/account/erase", h.AccountErasePage)
+	post("/account/erase", h.AccountErase)
 	post("/account/details", h.AccountDetails)
 	get("/account/signup", h.AccountSignupPage)
 	post("/account/signup", h.AccountSignup)
