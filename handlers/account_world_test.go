@@ -27,7 +27,7 @@ import (
 // serves the catalog's public pages.
 func accountBookingWorld(t *testing.T) (*bookingWorld, *accountWorld) {
 	t.Helper()
-	bw := newBookingWorld(t, booking.Config{CallTimeout: 3 * time.Second})
+	bw := newBookingWorld(t, booking.Config{CallTimeout: 10 * time.Second})
 	aw := accountWorldOn(t, bw.pool, false)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cat := catalog.New(bw.pool, bw.sups, log)

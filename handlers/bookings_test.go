@@ -26,7 +26,7 @@ import (
 // the simulated hosted checkout, in every way it can go.
 func TestBookingFlowOverHTTP(t *testing.T) {
 	dbtest.RequireReal(t)
-	w := newBookingWorld(t, booking.Config{CallTimeout: 3 * time.Second})
+	w := newBookingWorld(t, booking.Config{CallTimeout: 10 * time.Second})
 	hotel := func(i int) db.Hotel { return w.hotels[i%len(w.hotels)] }
 
 	t.Run("success", func(t *testing.T) {
@@ -239,6 +239,13 @@ func TestBookingFlowOverHTTP(t *testing.T) {
 		w.setRooms(t, h, s, 1)
 		final := w.payAndReturn(t, checkout, cardOK)
 		b = w.booking(t, final)
+		if b.Status == booking.StatusConfirming {
+			// A call that outlasted CallTimeout on a loaded machine leaves
+			// the outcome to the reconciler, as in production.
+			_, err := w.svc.Reconcile(context.Background())
+			require.NoError(t, err)
+			b = w.booking(t, final)
+		}
 		assert.Equal(t, booking.StatusFailed, b.Status)
 		assert.Equal(t, payments.PaymentVoided, w.session(t, b).PaymentStatus, "nothing charged")
 		p := fetch(t, http.MethodGet, w.abs(final), nil)

@@ -77,6 +77,12 @@ func (b *lockedBuffer) String() string {
 func newBookingWorld(t testing.TB, cfg booking.Config) *bookingWorld {
 	t.Helper()
 	w := &bookingWorld{logs: &lockedBuffer{}}
+	t.Cleanup(func() {
+		if t.Failed() {
+			logs := w.logs.String()
+			t.Logf("the world's last log lines:\n%s", logs[max(0, len(logs)-8000):])
+		}
+	})
 	var router atomic.Pointer[http.Handler]
 	w.app = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if w.timings == nil {

@@ -105,7 +105,7 @@ func (g *guestBrowser) find(t testing.TB, w *bookingWorld, ref, email string) an
 // a supplier failing to cancel, and erases the guest's data.
 func TestManageBookingOverHTTP(t *testing.T) {
 	dbtest.RequireReal(t)
-	w := newBookingWorld(t, booking.Config{CallTimeout: 3 * time.Second})
+	w := newBookingWorld(t, booking.Config{CallTimeout: 10 * time.Second})
 	email := guestForm.Get("email")
 
 	t.Run("find: a wrong email and a wrong reference get the same answer", func(t *testing.T) {
