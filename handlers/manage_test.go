@@ -204,6 +204,15 @@ func TestManageBookingOverHTTP(t *testing.T) {
 		got := w.booking(t, "/bookings/"+b.ID)
 		assert.Equal(t, booking.StatusCancelled, got.Status)
 		assert.Equal(t, b.ChargeAmount, w.paymentOf(t, got.PaymentID.String).Refunded, "all of it refunded")
+		// The provider's refund webhook reaches Lobang and marks the refund done.
+		require.Eventually(t, func() bool {
+			rf, err := w.svc.RefundOf(context.Background(), b.ID)
+			return err == nil && rf.Status == db.RefundSucceeded
+		}, 30*time.Second, 50*time.Millisecond, "the refund webhook marks the refund succeeded")
+		g := newGuestBrowser(t)
+		require.Equal(t, http.StatusSeeOther, g.find(t, w, b.Reference, email).status)
+		page := g.do(t, http.MethodGet, w.app.URL+"/manage/"+b.Reference, nil)
+		assert.Contains(t, page.doc.Find(`[data-testid="manage-refund"]`).Text(), "refunded to your card")
 		sb, err := w.supplier(t, "bedcom").Retrieve(context.Background(), b.Reference)
 		require.NoError(t, err)
 		assert.Equal(t, suppliers.StatusCancelled, sb.Status, "cancelled at the supplier")
