@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"lobang/db"
+	"lobang/internal/ratelimit"
 )
 
 // Sentinel errors of the package.
@@ -294,23 +295,20 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Accoun
 	return a, nil
 }
 
-// over reports whether the counter at key has reached limit. Redis trouble
-// lets the attempt through (and is logged): the password still decides.
+// over reports whether the failures counted at key have reached limit.
+// Redis trouble lets the attempt through (and is logged): the password
+// still decides.
 func (s *Service) over(ctx context.Context, key string, limit int) bool {
-	n, err := s.rdb.Get(ctx, key).Int()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	reached, err := s.window(limit, FailureWindow).Reached(ctx, key)
+	if err != nil {
 		s.log.Warn("read login throttle", "err", err)
-		return false
 	}
-	return n >= limit
+	return reached
 }
 
 // count adds one failure; the window starts with the first.
 func (s *Service) count(ctx context.Context, key string) {
-	pipe := s.rdb.Pipeline()
-	pipe.SetNX(ctx, key, 0, FailureWindow)
-	pipe.Incr(ctx, key)
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := s.window(0, FailureWindow).Record(ctx, key); err != nil {
 		s.log.Warn("count login failure", "err", err)
 	}
 }
@@ -318,15 +316,16 @@ func (s *Service) count(ctx context.Context, key string) {
 // allowEmail counts one account email to address and reports whether it
 // may go out.
 func (s *Service) allowEmail(ctx context.Context, address string) bool {
-	key := s.prefix + "account-mail:{" + address + "}"
-	pipe := s.rdb.Pipeline()
-	pipe.SetNX(ctx, key, 0, time.Hour)
-	n := pipe.Incr(ctx, key)
-	if _, err := pipe.Exec(ctx); err != nil {
+	ok, err := s.window(EmailsPerAddress, time.Hour).Allow(ctx, s.prefix+"account-mail:{"+address+"}")
+	if err != nil {
 		s.log.Warn("count account email", "err", err)
 		return true
 	}
-	return n.Val() <= EmailsPerAddress
+	return ok
+}
+
+func (s *Service) window(limit int, d time.Duration) ratelimit.Window {
+	return ratelimit.Window{Redis: s.rdb, Limit: limit, Window: d}
 }
 
 // RequestReset emails a password reset link when email has an account;

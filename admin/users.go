@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"lobang/db"
+	"lobang/internal/ratelimit"
 )
 
 // MinPasswordLength is the shortest password staff may choose.
@@ -241,30 +242,31 @@ func (s *Service) Login(ctx context.Context, email, password, code, ip string) (
 	email = strings.ToLower(strings.TrimSpace(email))
 	code = strings.ToLower(strings.TrimSpace(code))
 	acctKey, ipKey := s.key("fail", "acct", hashToken(email)), s.key("fail", "ip", ip)
-	counts, err := s.rdb.MGet(ctx, acctKey, ipKey).Result()
+	perAccount := ratelimit.Window{Redis: s.rdb, Limit: s.cfg.MaxFailures, Window: s.cfg.FailureWindow}
+	perIP := ratelimit.Window{Redis: s.rdb, Limit: s.cfg.MaxFailuresPerIP, Window: s.cfg.FailureWindow}
+	acctOver, err := perAccount.Reached(ctx, acctKey)
 	if err != nil {
 		return Staff{}, fmt.Errorf("login throttle: %w", err)
 	}
-	if atLeast(counts[0], s.cfg.MaxFailures) || atLeast(counts[1], s.cfg.MaxFailuresPerIP) {
+	ipOver, err := perIP.Reached(ctx, ipKey)
+	if err != nil {
+		return Staff{}, fmt.Errorf("login throttle: %w", err)
+	}
+	if acctOver || ipOver {
 		s.log.Warn("staff login throttled", "ip", ip)
 		return Staff{}, ErrThrottled
 	}
 	st, method, err := s.checkLogin(ctx, email, password, code, ip)
 	if err != nil {
 		if errors.Is(err, ErrBadLogin) || errors.Is(err, ErrReplay) {
-			pipe := s.rdb.TxPipeline()
-			pipe.Incr(ctx, acctKey)
-			pipe.Expire(ctx, acctKey, s.cfg.FailureWindow)
-			pipe.Incr(ctx, ipKey)
-			pipe.Expire(ctx, ipKey, s.cfg.FailureWindow)
-			if _, perr := pipe.Exec(ctx); perr != nil {
+			if perr := errors.Join(perAccount.Record(ctx, acctKey), perIP.Record(ctx, ipKey)); perr != nil {
 				return Staff{}, errors.Join(err, fmt.Errorf("count failed login: %w", perr))
 			}
 			s.log.Info("staff login failed", "ip", ip, "reason", err.Error())
 		}
 		return Staff{}, err
 	}
-	if err := s.rdb.Del(ctx, acctKey).Err(); err != nil {
+	if err := perAccount.Reset(ctx, acctKey); err != nil {
 		s.log.Warn("reset login failures", "err", err)
 	}
 	if err := s.Audit(ctx, s.db, st, "staff.login", "staff", fmt.Sprint(st.ID), nil,
@@ -272,18 +274,6 @@ func (s *Service) Login(ctx context.Context, email, password, code, ip string) (
 		return Staff{}, err
 	}
 	return st, nil
-}
-
-func atLeast(v any, limit int) bool {
-	s, ok := v.(string)
-	if !ok {
-		return false
-	}
-	var n int
-	if _, err := fmt.Sscan(s, &n); err != nil {
-		return false
-	}
-	return n >= limit
 }
 
 // checkLogin does Login's checks and uses up the code; method is totp or

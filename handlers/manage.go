@@ -16,6 +16,7 @@ import (
 	"lobang/booking"
 	"lobang/db"
 	"lobang/fx"
+	"lobang/internal/ratelimit"
 	"lobang/views"
 )
 
@@ -138,14 +139,8 @@ func (h *Handler) lookupForGuest(w http.ResponseWriter, r *http.Request) (views.
 
 // allowManage counts a lookup from ip in a fixed window.
 func (h *Handler) allowManage(ctx context.Context, ip string) (bool, error) {
-	key := h.cfg.RedisPrefix + "manage-limit:" + ip
-	pipe := h.redis.TxPipeline()
-	n := pipe.Incr(ctx, key)
-	pipe.ExpireNX(ctx, key, manageWindow)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return false, err
-	}
-	return n.Val() <= manageAttempts, nil
+	w := ratelimit.Window{Redis: h.redis, Limit: manageAttempts, Window: manageWindow}
+	return w.Allow(ctx, h.cfg.RedisPrefix+"manage-limit:"+ip)
 }
 
 // grantManage remembers in the customer session that it may manage b.
