@@ -147,6 +147,10 @@ var Routes = map[string]Class{
 	"POST /admin/outbox/{id}/resend":       Private,
 	"GET /admin/audit":                     Private,
 	"GET /admin/staff":                     Private,
+
+	// Operations screens (handlers/admin_ops.go).
+	"GET /admin/suppliers":                Private,
+	"POST /admin/suppliers/{name}/switch": Private,
 }
 
 // Behaviour is one path pattern of the CDN (a CloudFront cache behaviour):

@@ -84,6 +84,8 @@ type Handler struct {
 	conv aggregator.Converter
 	// markups adds staff markups to room offers (AttachMarkups); nil adds none.
 	markups aggregator.Markups
+	// ops feeds the operations screens (AttachOps); nil answers 503.
+	ops *opsState
 	// pages holds rendered public pages (hotel pages) and their ETags.
 	pages pageCache
 	// sitemaps holds the sitemap URLs, rebuilt every few minutes.

@@ -79,6 +79,7 @@ func (h *Handler) router() chi.Router {
 	get("/sitemaps/{name}", h.Sitemap)
 
 	h.registerAdmin(r)
+	h.registerAdminOps(r)
 
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)

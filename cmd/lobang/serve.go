@@ -231,6 +231,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, log *slo
 	h.AttachSearch(svc.agg, svc.catalog)
 	h.AttachSuppliers(svc.suppliers, aggregator.FXConverter{Source: svc.fx})
 	h.AttachMarkups(svc.markups)
+	h.AttachOps(svc.health, svc.switches, svc.agg.Suppliers(), svc.agg.BreakerState)
 	h.RegisterOpsMetrics(svc.circuitsOpen)
 	if bookings := newBookings(cfg, b, svc, log); bookings != nil {
 		h.AttachBooking(bookings)
