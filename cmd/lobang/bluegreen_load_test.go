@@ -368,6 +368,10 @@ func (c *customer) openSearch(destination, stayQuery string) *streamRun {
 	return &streamRun{sid: m[1], streamURL: live, cards: map[int64]bool{}}
 }
 
+// streamPatience is how long a customer's page keeps reconnecting to a
+// result stream before the test calls it broken.
+const streamPatience = 2 * time.Minute
+
 // follow reads the stream until the close event, reconnecting with
 // Last-Event-ID whenever a connection ends without it, as a browser does.
 // opened is told once the first message arrived.
@@ -378,10 +382,18 @@ func (c *customer) follow(s *streamRun, opened chan<- struct{}) {
 			close(opened)
 		}
 	}()
+	// Like a browser, reconnect after a pause that grows, and never give
+	// up while the search may still be running: only after streamPatience.
+	began := time.Now()
+	pause := 250 * time.Millisecond
 	for attempt := 0; !s.done; attempt++ {
-		if attempt > 20 {
-			c.l.fail("stream %s: no close event after %d connections", s.sid, attempt)
-			return
+		if attempt > 0 {
+			if time.Since(began) > streamPatience {
+				c.l.fail("stream %s: no close event after %d connections in %s", s.sid, attempt, time.Since(began).Round(time.Second))
+				return
+			}
+			time.Sleep(pause)
+			pause = min(2*pause, 2*time.Second)
 		}
 		req, err := http.NewRequest(http.MethodGet, c.l.base+s.streamURL, nil)
 		if err != nil {
