@@ -151,6 +151,13 @@ var Routes = map[string]Class{
 	// Operations screens (handlers/admin_ops.go).
 	"GET /admin/suppliers":                Private,
 	"POST /admin/suppliers/{name}/switch": Private,
+
+	// Markups screen (handlers/admin_markups.go).
+	"GET /admin/markups":              Private,
+	"GET /admin/markups/new":          Private,
+	"POST /admin/markups":             Private,
+	"GET /admin/markups/{id}/delete":  Private,
+	"POST /admin/markups/{id}/delete": Private,
 }
 
 // Behaviour is one path pattern of the CDN (a CloudFront cache behaviour):

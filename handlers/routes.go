@@ -80,6 +80,7 @@ func (h *Handler) router() chi.Router {
 
 	h.registerAdmin(r)
 	h.registerAdminOps(r)
+	h.registerAdminMarkups(r)
 
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)
