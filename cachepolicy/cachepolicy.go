@@ -158,6 +158,12 @@ var Routes = map[string]Class{
 	"POST /admin/markups":             Private,
 	"GET /admin/markups/{id}/delete":  Private,
 	"POST /admin/markups/{id}/delete": Private,
+
+	// Catalog review (handlers/admin_catalog.go).
+	"GET /admin/catalog":                  Private,
+	"GET /admin/catalog/review":           Private,
+	"GET /admin/catalog/review/{action}":  Private,
+	"POST /admin/catalog/review/{action}": Private,
 }
 
 // Behaviour is one path pattern of the CDN (a CloudFront cache behaviour):

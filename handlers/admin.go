@@ -176,6 +176,7 @@ var adminNav = []struct {
 	{"Bookings", "/admin/bookings", admin.Agent},
 	{"Outbox", "/admin/outbox", admin.Agent},
 	{"Suppliers", "/admin/suppliers", admin.Agent},
+	{"Catalog", "/admin/catalog", admin.Manager},
 	{"Markups", "/admin/markups", admin.Admin},
 	{"Audit log", "/admin/audit", admin.Admin},
 	{"Staff", "/admin/staff", admin.Admin},

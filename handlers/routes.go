@@ -81,6 +81,7 @@ func (h *Handler) router() chi.Router {
 	h.registerAdmin(r)
 	h.registerAdminOps(r)
 	h.registerAdminMarkups(r)
+	h.registerAdminCatalog(r)
 
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)

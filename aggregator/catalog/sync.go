@@ -72,13 +72,24 @@ func loadState(ctx context.Context, q db.DBTX, uid string) (state, error) {
 }
 
 func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
+	return c.syncFrom(ctx, uid, false)
+}
+
+// syncFrom syncs a destination; storedOnly matches the content already
+// stored instead of fetching it and records no sync (staff decisions).
+func (c *Catalog) syncFrom(ctx context.Context, uid string, storedOnly bool) (Report, error) {
 	start := c.now()
 	rep := Report{DestinationUID: uid, Mapped: map[string]int{}, Failed: map[string]string{}}
 	dest, err := db.EnsureDestination(ctx, c.pool, uid)
 	if err != nil {
 		return rep, fmt.Errorf("sync %s: %w", uid, err)
 	}
-	results := c.fetchAll(ctx, uid)
+	var results []fetched
+	if storedOnly {
+		results = c.storedOnly()
+	} else {
+		results = c.fetchAll(ctx, uid)
+	}
 	fetchedAt := c.now()
 	st, err := loadState(ctx, c.pool, uid)
 	if err != nil {
@@ -96,10 +107,12 @@ func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
 	var deleteSH []db.SupplierHotelKey
 	status := map[string]string{}
 	for _, f := range results {
-		if f.err != nil {
+		if f.err != nil && !storedOnly {
 			rep.Failed[f.supplier] = f.err.Error()
 			status[f.supplier] = f.err.Error()
 			c.log.Warn("catalog: supplier failed; keeping its previous content", "destination", uid, "supplier", f.supplier, "err", f.err)
+		}
+		if f.err != nil {
 			var hs []suppliers.Hotel
 			for _, s := range storedBy[f.supplier] {
 				var h suppliers.Hotel
@@ -191,6 +204,9 @@ func (c *Catalog) sync(ctx context.Context, uid string) (Report, error) {
 			func() error { return db.UpsertReviews(ctx, tx, p.newReviews) },
 			func() error { return db.DeleteOpenReviews(ctx, tx, uid, p.staleReviews) },
 			func() error {
+				if storedOnly {
+					return nil
+				}
 				sup, _ := json.Marshal(status) // a map of strings always encodes
 				return db.RecordSync(ctx, tx, db.CatalogSync{DestinationUID: uid, SyncedAt: now,
 					Duration: c.now().Sub(start), Hotels: p.active, ContentUpdatedAt: p.lastmod, Suppliers: string(sup)})
