@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -86,6 +87,7 @@ func TestDeskChargedButNoEmail(t *testing.T) {
 	done := m.confirm(href+"/resend", nil)
 	require.Equal(t, http.StatusSeeOther, done.status, done.body)
 	assert.Equal(t, before+1, sw.auditTotal(t), "one audit entry")
+	assert.Equal(t, 1, sw.auditCount(t, "outbox.resend", fmt.Sprint(msgs[0].ID)))
 	msgs, err = db.OutboxOf(ctx, bw.pool, b.ID)
 	require.NoError(t, err)
 	assert.Equal(t, db.OutboxPending, msgs[0].Status, "back in the outbox")
@@ -121,9 +123,16 @@ func TestDeskActions(t *testing.T) {
 		b := bw.confirmedWith(t, 31, "")
 		a := sw.signedIn(t, agent)
 		before := sw.auditTotal(t)
-		done := a.confirm("/admin/bookings/"+b.Reference+"/notes", url.Values{"note": {"Guest called: late arrival"}})
+		form := a.confirmForm("/admin/bookings/"+b.Reference+"/notes", url.Values{"note": {"Guest called: late arrival"}})
+		done := a.post(form.action, form.values)
 		require.Equal(t, http.StatusSeeOther, done.status, done.body)
 		assert.Equal(t, before+1, sw.auditTotal(t))
+		assert.Equal(t, 1, sw.auditCount(t, "booking.note", b.ID))
+		// The same confirmation posted again (a double click, a reload)
+		// changes nothing.
+		again := a.post(form.action, form.values)
+		assert.Equal(t, http.StatusConflict, again.status)
+		assert.Equal(t, before+1, sw.auditTotal(t), "no second entry")
 		page := a.get("/admin/bookings/" + b.Reference)
 		assert.Contains(t, page.doc.Find(`[data-testid="note"]`).Text(), "late arrival")
 		// An agent may not refund.
@@ -138,6 +147,7 @@ func TestDeskActions(t *testing.T) {
 		small := m.confirm("/admin/bookings/"+b.Reference+"/refund", url.Values{"amount": {"10.00"}, "reason": {"Broken air conditioning"}})
 		require.Equal(t, http.StatusSeeOther, small.status, small.body)
 		assert.Equal(t, before+1, sw.auditTotal(t))
+		assert.Equal(t, 1, sw.auditCount(t, "booking.refund", b.ID))
 		got, err := bw.svc.Get(ctx, b.ID)
 		require.NoError(t, err)
 		assert.EqualValues(t, 1000, bw.paymentOf(t, got.PaymentID.String).Refunded, "refunded at once")
@@ -146,6 +156,7 @@ func TestDeskActions(t *testing.T) {
 		large := m.confirm("/admin/bookings/"+b.Reference+"/refund", url.Values{"amount": {"150.00"}, "reason": {"Room not as described"}})
 		require.Equal(t, http.StatusSeeOther, large.status, large.body)
 		assert.Equal(t, before+1, sw.auditTotal(t), "the request is audited")
+		assert.Equal(t, 1, sw.auditCount(t, "refund.request", b.ID))
 		assert.EqualValues(t, 1000, bw.paymentOf(t, got.PaymentID.String).Refunded, "nothing more until approved")
 		page := m.get("/admin/bookings/" + b.Reference)
 		req := page.doc.Find(`[data-testid="refund-requests"] a`).AttrOr("href", "")
@@ -155,6 +166,11 @@ func TestDeskActions(t *testing.T) {
 		require.Equal(t, http.StatusOK, own.status)
 		assert.Equal(t, 0, own.doc.Find(`[data-testid="approve"]`).Length(), "the requester cannot approve their own request")
 		assert.Contains(t, own.doc.Find(`[data-testid="confirm"]`).Text(), "Another manager")
+		// Nor by posting the decision without the page.
+		before = sw.auditTotal(t)
+		forced := m.post(req, url.Values{"decision": {"approve"}})
+		assert.Equal(t, http.StatusForbidden, forced.status)
+		assert.Equal(t, before, sw.auditTotal(t), "a refused approval writes nothing")
 		assert.EqualValues(t, 1000, bw.paymentOf(t, got.PaymentID.String).Refunded)
 
 		s := sw.signedIn(t, second)
@@ -162,7 +178,24 @@ func TestDeskActions(t *testing.T) {
 		ok := s.confirm(req, url.Values{"decision": {"approve"}})
 		require.Equal(t, http.StatusSeeOther, ok.status, ok.body)
 		assert.Equal(t, before+1, sw.auditTotal(t), "the approval is audited once")
+		assert.Equal(t, 1, sw.auditCount(t, "refund.approve", strings.TrimPrefix(req, "/admin/refunds/")))
 		assert.EqualValues(t, 16000, bw.paymentOf(t, got.PaymentID.String).Refunded, "10.00 + 150.00 refunded")
+		page = s.get("/admin/bookings/" + b.Reference)
+		assert.Equal(t, 2, page.doc.Find(`[data-testid="refund"]`).Length(), "both refunds are on the booking's page")
+	})
+
+	t.Run("reconcile by an admin", func(t *testing.T) {
+		b := bw.confirmedWith(t, 39, "")
+		assert.Equal(t, http.StatusForbidden, sw.signedIn(t, manager).get("/admin/bookings/"+b.Reference+"/reconcile").status,
+			"a manager may not re-run the reconciler")
+		a := sw.signedIn(t, sw.enrol(t, "ada.admin@lobang.example", admin.Admin))
+		before := sw.auditTotal(t)
+		done := a.confirm("/admin/bookings/"+b.Reference+"/reconcile", nil)
+		require.Equal(t, http.StatusSeeOther, done.status, done.body)
+		assert.Equal(t, before+1, sw.auditTotal(t))
+		assert.Equal(t, 1, sw.auditCount(t, "booking.reconcile", b.ID))
+		page := a.get(done.location)
+		assert.Contains(t, page.doc.Find(`[data-testid="flash"]`).Text(), "confirmed", "a settled booking stays as it is")
 	})
 
 	t.Run("cancel at the supplier, fee first", func(t *testing.T) {
@@ -175,6 +208,7 @@ func TestDeskActions(t *testing.T) {
 		done := m.confirm("/admin/bookings/"+b.Reference+"/cancel", nil)
 		require.Equal(t, http.StatusSeeOther, done.status, done.body)
 		assert.Equal(t, before+1, sw.auditTotal(t))
+		assert.Equal(t, 1, sw.auditCount(t, "booking.cancel", b.ID))
 		got, err := bw.svc.Get(ctx, b.ID)
 		require.NoError(t, err)
 		assert.Equal(t, booking.StatusCancelled, got.Status)

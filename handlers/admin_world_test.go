@@ -167,9 +167,23 @@ func (s *staffWorld) signedIn(t testing.TB, m member) *browser {
 	return b
 }
 
+// confirmation is an action's filled-in confirmation form.
+type confirmation struct {
+	action string
+	values url.Values
+}
+
 // confirm opens an action's confirmation page and posts its form with
 // extra fields, returning the answer to the post.
 func (b *browser) confirm(path string, extra url.Values) answer {
+	b.t.Helper()
+	f := b.confirmForm(path, extra)
+	return b.post(f.action, f.values)
+}
+
+// confirmForm opens an action's confirmation page and fills its form in
+// with extra fields, without posting it.
+func (b *browser) confirmForm(path string, extra url.Values) confirmation {
 	b.t.Helper()
 	p := b.get(path)
 	require.Equal(b.t, http.StatusOK, p.status, p.body)
@@ -182,7 +196,7 @@ func (b *browser) confirm(path string, extra url.Values) answer {
 	for k, v := range extra {
 		form[k] = v
 	}
-	return b.post(f.AttrOr("action", ""), form)
+	return confirmation{action: f.AttrOr("action", ""), values: form}
 }
 
 // auditCount counts audit entries of an action on an object.
