@@ -219,6 +219,7 @@ func (a *Aggregator) Start(ctx context.Context, q suppliers.Query, client string
 	if _, err := pipe.Exec(ctx); err != nil {
 		return sid, fmt.Errorf("search %s: init: %w", sid, err)
 	}
+	a.countSearch(ctx)
 	if len(a.order) == 0 {
 		return sid, a.finish(ctx, sid, expires)
 	}

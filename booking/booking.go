@@ -80,6 +80,9 @@ type Deps struct {
 	Logger      *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Notify, when set, hears of every booking just confirmed or failed
+	// (after its transaction commits); see Publisher.
+	Notify func(Booking)
 }
 
 // Config tunes the service; zero fields take the defaults.
@@ -129,12 +132,13 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	cfg    Config
+	notify func(Booking)
 }
 
 // New returns a service over its dependencies.
 func New(d Deps, cfg Config) *Service {
 	s := &Service{db: d.DB, rdb: d.Redis, prefix: d.RedisPrefix, sups: map[string]suppliers.Supplier{},
-		pay: d.Payments, rates: d.Rates, log: d.Logger, now: d.Now, cfg: cfg.withDefaults()}
+		pay: d.Payments, rates: d.Rates, log: d.Logger, now: d.Now, cfg: cfg.withDefaults(), notify: d.Notify}
 	for _, sup := range d.Suppliers {
 		s.sups[sup.Name()] = sup
 	}

@@ -71,6 +71,7 @@ type decision struct {
 // the locked booking is returned; any other error rolls back.
 func (s *Service) change(ctx context.Context, id string, decide func(tx *sql.Tx, b *Booking) (decision, error)) (Booking, error) {
 	var out Booking
+	var before string
 	err := db.WithTx(ctx, s.db, func(tx *sql.Tx) error {
 		b, err := db.LockBooking(ctx, tx, id)
 		if errors.Is(err, db.ErrNotFound) {
@@ -81,6 +82,7 @@ func (s *Service) change(ctx context.Context, id string, decide func(tx *sql.Tx,
 		}
 		out = b
 		from := b.Status
+		before = from
 		d, err := decide(tx, &b)
 		if errors.Is(err, errSkip) {
 			return nil
@@ -112,5 +114,6 @@ func (s *Service) change(ctx context.Context, id string, decide func(tx *sql.Tx,
 	if err != nil {
 		return Booking{}, fmt.Errorf("change booking %s: %w", id, err)
 	}
+	s.notifyMoved(before, out)
 	return out, nil
 }

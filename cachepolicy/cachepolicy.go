@@ -164,6 +164,10 @@ var Routes = map[string]Class{
 	"GET /admin/catalog/review":           Private,
 	"GET /admin/catalog/review/{action}":  Private,
 	"POST /admin/catalog/review/{action}": Private,
+
+	// Operations dashboard (handlers/admin_dashboard.go).
+	"GET /admin/dashboard":      Private,
+	"GET /admin/dashboard/live": Private,
 }
 
 // Behaviour is one path pattern of the CDN (a CloudFront cache behaviour):

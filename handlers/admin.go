@@ -173,6 +173,7 @@ var adminNav = []struct {
 	label, href string
 	role        admin.Role
 }{
+	{"Dashboard", "/admin/dashboard", admin.Agent},
 	{"Bookings", "/admin/bookings", admin.Agent},
 	{"Outbox", "/admin/outbox", admin.Agent},
 	{"Suppliers", "/admin/suppliers", admin.Agent},

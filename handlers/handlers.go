@@ -88,6 +88,8 @@ type Handler struct {
 	ops *opsState
 	// pages holds rendered public pages (hotel pages) and their ETags.
 	pages pageCache
+	// cacheCounts counts hits and misses of pages for the dashboard.
+	cacheCounts pageCacheCounts
 	// sitemaps holds the sitemap URLs, rebuilt every few minutes.
 	sitemaps sitemapSet
 	// bookings runs the booking flow; it arrives with AttachBooking.

@@ -66,6 +66,7 @@ func (h *Handler) hotelPage(ctx context.Context, id int64, key string, q url.Val
 		return h.renderHotelPage(ctx, id, "", q, now)
 	}
 	if p, ok := h.pages.get(key); ok && now.Sub(p.checked) < pageFresh {
+		h.countPageCache(true)
 		return p, nil
 	}
 	v, err, _ := h.pages.group.Do(key, func() (any, error) {
@@ -96,6 +97,7 @@ func (h *Handler) renderHotelPage(ctx context.Context, id int64, key string, q u
 		fresh := *old
 		fresh.checked = now
 		h.pages.put(&fresh)
+		h.countPageCache(true)
 		return &fresh, nil
 	}
 	v, err := h.hotelView(ctx, hotel, q, now)
@@ -107,6 +109,7 @@ func (h *Handler) renderHotelPage(ctx context.Context, id int64, key string, q u
 		return nil, fmt.Errorf("render hotel %d: %w", id, err)
 	}
 	p := newCachedPage(key, hotelPath(hotel), version, buf.Bytes(), now)
+	h.countPageCache(false)
 	if key != "" {
 		h.pages.put(p)
 	}

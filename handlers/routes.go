@@ -82,6 +82,7 @@ func (h *Handler) router() chi.Router {
 	h.registerAdminOps(r)
 	h.registerAdminMarkups(r)
 	h.registerAdminCatalog(r)
+	h.registerAdminDashboard(r)
 
 	get("/healthz", h.Healthz)
 	get("/readyz", h.Readyz)

@@ -25,8 +25,8 @@ type AdminMarkupForm struct {
 // AdminMarkupCheck is the checker's question and answer.
 type AdminMarkupCheck struct {
 	Supplier, Destination, Price, Currency string
-	Rule, Base, Markup, Total             string
-	Error                                 string
+	Rule, Base, Markup, Total              string
+	Error                                  string
 }
 
 // AdminMarkupConfirmView is the confirmation step of adding a rule.

@@ -55,7 +55,7 @@ func newBookings(cfg Config, b *backends, svc *services, log *slog.Logger) *book
 	}
 	log.Info("payments", "provider", name)
 	return booking.New(booking.Deps{DB: b.db, Redis: b.redis, RedisPrefix: cfg.RedisPrefix, Suppliers: svc.suppliers,
-		Payments: pay, Rates: svc.fx, Logger: log}, booking.Config{})
+		Payments: pay, Rates: svc.fx, Logger: log, Notify: booking.Publisher(b.redis, cfg.RedisPrefix, log)}, booking.Config{})
 }
 
 // newMailSender builds the outbox sender: SMTP when LOBANG_SMTP_URL is
