@@ -66,6 +66,12 @@ func TestDeskInBrowser(t *testing.T) {
 			_, err = chromedp.RunResponse(br.Ctx, chromedp.Submit(chromedp.CSS(`#q`)))
 			require.NoError(t, err)
 			br.Do(t, chromedp.WaitVisible(chromedp.CSS(`[data-testid="booking-link"]`)))
+			// On a phone the eight-column list scrolls sideways inside
+			// itself; the page does not.
+			br.Do(t, chromedp.EmulateViewport(390, 800))
+			fits := browsertest.Get(t, br, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+			assert.True(t, fits, "the bookings list fits a phone's width")
+			br.Do(t, chromedp.EmulateViewport(1280, 900))
 			click(`[data-testid="booking-link"]`)
 			br.Do(t, chromedp.WaitVisible(chromedp.CSS(`[data-testid="booking-reference"]`)))
 			ref := browsertest.Get(t, br, chromedp.Evaluate[string](`document.querySelector('[data-testid="booking-reference"]').textContent`))
