@@ -248,7 +248,12 @@ func (h *Handler) AdminCancelPost(w http.ResponseWriter, r *http.Request) {
 		h.cancelView(w, r, b, http.StatusBadGateway, "The supplier did not cancel: "+err.Error())
 		return
 	}
-	rf, _ := h.bookings.RefundOf(r.Context(), b.ID)
+	rf, err := h.bookings.RefundOf(r.Context(), b.ID)
+	if err != nil && !errors.Is(err, booking.ErrNotFound) {
+		// The cancellation stands; its audit entry goes without the
+		// refund's figures rather than not at all.
+		h.log.Warn("refund of a staff cancellation", "booking", b.ID, "err", err)
+	}
 	if err := h.staff.svc.Audit(r.Context(), h.db, staffOf(r), "booking.cancel", "booking", b.ID,
 		map[string]any{"status": before}, map[string]any{"status": after.Status, "refund": rf.Amount,
 			"fee": rf.FeeAmount, "currency": rf.Currency}); err != nil {
