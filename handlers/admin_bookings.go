@@ -126,16 +126,7 @@ func (h *Handler) deskBooking(w http.ResponseWriter, r *http.Request) (booking.B
 		h.serverError(w, r, err)
 		return booking.Booking{}, false
 	}
-	b, err := h.bookings.Get(r.Context(), id)
-	if errors.Is(err, booking.ErrNotFound) {
-		h.notFound(w, r)
-		return booking.Booking{}, false
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return booking.Booking{}, false
-	}
-	return b, true
+	return h.bookingByID(w, r, id)
 }
 
 // AdminBooking shows one booking: its facts, timeline, payment as the

@@ -350,11 +350,17 @@ func (h *Handler) PaymentWebhook(w http.ResponseWriter, r *http.Request) {
 // loadBooking reads the booking named by the path; an unknown or malformed
 // id is 404 (the same answer, so ids cannot be probed).
 func (h *Handler) loadBooking(w http.ResponseWriter, r *http.Request) (booking.Booking, bool) {
+	return h.bookingByID(w, r, r.PathValue("id"))
+}
+
+// bookingByID reads a booking, answering 404 (or 503 without the booking
+// service) itself.
+func (h *Handler) bookingByID(w http.ResponseWriter, r *http.Request, id string) (booking.Booking, bool) {
 	if h.bookings == nil {
 		h.renderError(w, r, http.StatusServiceUnavailable)
 		return booking.Booking{}, false
 	}
-	b, err := h.bookings.Get(r.Context(), r.PathValue("id"))
+	b, err := h.bookings.Get(r.Context(), id)
 	if errors.Is(err, booking.ErrNotFound) {
 		h.notFound(w, r)
 		return booking.Booking{}, false
